@@ -1,0 +1,184 @@
+"""The ``bitext-project/1`` JSON file: the single source of truth every command reads and writes."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from align.errors import InputError
+from align.model import (
+    Bead,
+    BeadOrigin,
+    BeadStatus,
+    DecodingSettings,
+    Draft,
+    ModelInfo,
+    Project,
+    Segment,
+    SegmentKind,
+    Side,
+)
+from align.textio import atomic_writer
+
+FORMAT = "bitext-project/1"
+
+
+def project_to_dict(project: Project) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "tool": {"name": "bitext", "version": project.tool_version},
+        "created": project.created,
+        "model": None if project.model is None else vars(project.model).copy(),
+        "source": _side_to_dict(project.source),
+        "target": _side_to_dict(project.target),
+        "drafts": [None if d is None else _draft_to_dict(d) for d in project.drafts],
+        "beads": [_bead_to_dict(b) for b in project.beads],
+    }
+
+
+def _side_to_dict(side: Side) -> dict[str, Any]:
+    return {
+        "lang": side.lang,
+        "path": side.path,
+        "segments": [
+            {
+                "id": s.id,
+                "text": s.text,
+                "paragraph": s.paragraph,
+                "start": s.start,
+                "end": s.end,
+                "kind": s.kind.value,
+                "markup": s.markup,
+            }
+            for s in side.segments
+        ],
+    }
+
+
+def _draft_to_dict(draft: Draft) -> dict[str, Any]:
+    return {
+        "text": draft.text,
+        "model": draft.model,
+        "fingerprint": draft.fingerprint,
+        "engine": draft.engine,
+        "settings": {
+            "beam": draft.settings.beam,
+            "max_length": draft.settings.max_length,
+            "batch_size": draft.settings.batch_size,
+        },
+        "flags": list(draft.flags),
+    }
+
+
+def _bead_to_dict(bead: Bead) -> dict[str, Any]:
+    return {
+        "source": list(bead.source),
+        "target": list(bead.target),
+        "score": round(bead.score, 4),
+        "status": bead.status.value,
+        "origin": bead.origin.value,
+        "flags": list(bead.flags),
+        "note": bead.note,
+    }
+
+
+def project_from_dict(data: dict[str, Any], name: str = "project") -> Project:
+    fmt = data.get("format") if isinstance(data, dict) else None
+    if fmt != FORMAT:
+        raise InputError(
+            f"{name}: format {fmt!r} is not {FORMAT!r}; this bitext reads only {FORMAT} projects"
+        )
+    model = data.get("model")
+    return Project(
+        source=_side_from_dict(data["source"]),
+        target=_side_from_dict(data["target"]),
+        drafts=tuple(None if d is None else _draft_from_dict(d) for d in data["drafts"]),
+        beads=tuple(_bead_from_dict(b) for b in data["beads"]),
+        model=None if model is None else ModelInfo(**model),
+        tool_version=data.get("tool", {}).get("version", ""),
+        created=data.get("created", ""),
+    )
+
+
+def _side_from_dict(data: dict[str, Any]) -> Side:
+    return Side(
+        lang=data["lang"],
+        path=data.get("path"),
+        segments=tuple(
+            Segment(
+                id=s["id"],
+                text=s["text"],
+                paragraph=s["paragraph"],
+                start=s["start"],
+                end=s["end"],
+                kind=SegmentKind(s.get("kind", "sentence")),
+                markup=s.get("markup", ""),
+            )
+            for s in data["segments"]
+        ),
+    )
+
+
+def _draft_from_dict(data: dict[str, Any]) -> Draft:
+    return Draft(
+        text=data["text"],
+        model=data["model"],
+        fingerprint=data["fingerprint"],
+        engine=data["engine"],
+        settings=DecodingSettings(**data.get("settings", {})),
+        flags=tuple(data.get("flags", ())),
+    )
+
+
+def _bead_from_dict(data: dict[str, Any]) -> Bead:
+    return Bead(
+        source=tuple(data["source"]),
+        target=tuple(data["target"]),
+        score=float(data["score"]),
+        status=BeadStatus(data.get("status", "pending")),
+        origin=BeadOrigin(data.get("origin", "human")),
+        flags=tuple(data.get("flags", ())),
+        note=data.get("note", ""),
+    )
+
+
+def schema() -> dict[str, Any]:
+    text = (
+        resources.files("align")
+        .joinpath("schema/bitext-project-1.schema.json")
+        .read_text(encoding="utf-8")
+    )
+    return dict(json.loads(text))
+
+
+def validate(data: dict[str, Any]) -> None:
+    """Raise ``InputError`` if ``data`` does not match the published schema."""
+    import jsonschema
+
+    try:
+        jsonschema.validate(data, schema())
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
+        raise InputError(f"project is not valid {FORMAT} at {where}: {exc.message}") from exc
+
+
+def write_project(path: Path, project: Project) -> None:
+    with atomic_writer(path) as fh:
+        json.dump(project_to_dict(project), fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
+
+
+def read_project(path: Path) -> Project:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such project file; check the path") from exc
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"{path}: not a bitext project (not readable JSON: {exc})") from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        project_from_dict(data, str(path))  # raises the version message
+    validate(data)
+    return project_from_dict(data, str(path))

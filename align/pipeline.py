@@ -1,0 +1,87 @@
+"""The end-to-end job as batch functions over plain values: segment → draft → align → project.
+
+Each stage takes and returns plain data, so any one can be swapped (another segmenter, another
+engine, another aligner) or run as a distributed batch stage without touching the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from align import __version__
+from align.aligner import align
+from align.model import (
+    Bead,
+    BeadOrigin,
+    Draft,
+    ModelInfo,
+    Project,
+    Segment,
+    Side,
+)
+from align.segment import segment
+from models.base import ProgressCallback, Translator
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input text and where it came from."""
+
+    text: str
+    path: str | None
+    lang: str
+
+
+def draft_segments(
+    segments: list[Segment], translator: Translator, progress: ProgressCallback | None = None
+) -> list[Draft]:
+    return translator.translate([s.text for s in segments], progress=progress)
+
+
+def drafts_as_target(drafts: list[Draft], lang: str = "en") -> Side:
+    """Without a reference, the drafts are the target side, one per source segment."""
+    segments = []
+    pos = 0
+    for i, draft in enumerate(drafts):
+        segments.append(Segment(i, draft.text, paragraph=0, start=pos, end=pos + len(draft.text)))
+        pos += len(draft.text) + 1  # drafts are laid out one per line
+    return Side(lang=lang, path=None, segments=tuple(segments))
+
+
+def pair_with_drafts(count: int) -> list[Bead]:
+    """Each source sentence with its own draft: a certain 1:1 link."""
+    return [Bead((i,), (i,), 1.0, origin=BeadOrigin.MT) for i in range(count)]
+
+
+def build_project(
+    source: Document,
+    translator: Translator,
+    reference: Document | None = None,
+    progress: Callable[[str, int], ProgressCallback | None] | None = None,
+) -> Project:
+    """Run every stage on one document; ``progress(stage, total)`` may return a tick callback."""
+    src_segments = segment(source.text, source.lang)
+    tick = progress("drafting", len(src_segments)) if progress else None
+    drafts = draft_segments(src_segments, translator, tick)
+    if reference is None:
+        target = drafts_as_target(drafts)
+        beads = pair_with_drafts(len(src_segments))
+    else:
+        tgt_segments = segment(reference.text, reference.lang)
+        target = Side(reference.lang, reference.path, tuple(tgt_segments))
+        beads = align(
+            [s.text for s in src_segments],
+            [s.text for s in tgt_segments],
+            drafts=[d.text for d in drafts],
+        )
+    return Project(
+        source=Side(source.lang, source.path, tuple(src_segments)),
+        target=target,
+        drafts=tuple(drafts),
+        beads=tuple(beads),
+        model=ModelInfo(translator.model_id, translator.fingerprint, translator.engine),
+        tool_version=__version__,
+        created=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )

@@ -1,0 +1,110 @@
+"""``bitext run``: the main job, from a Chinese document to a reviewed-ready project and TMX."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from align.model import DecodingSettings, Project
+from align.pipeline import Document, build_project
+from align.textio import ensure_output_dir, read_text
+from cli.common import Quiet, info, progress_bars
+from cli.options import (
+    DEFAULT_MODEL_ID,
+    BatchOpt,
+    BeamOpt,
+    DeviceOpt,
+    EngineOpt,
+    MaxLenOpt,
+    ModelOpt,
+    ThreadsOpt,
+)
+from models.factory import EngineOptions, make_translator
+
+
+@dataclass(frozen=True)
+class RunOutputs:
+    project: Path
+    tmx: Path
+
+
+def load_document(path: Path, lang: str, quiet: bool) -> Document:
+    loaded = read_text(path)
+    if loaded.encoding == "gb18030":
+        info(f"{path}: read as GB18030 (not UTF-8)", quiet)
+    return Document(loaded.text, str(path), lang)
+
+
+def output_name(path: Path) -> str:
+    """``seeds/x.zh.md`` → ``x``: drop the extension and a trailing language tag."""
+    name = path.name
+    name = re.sub(r"\.(md|txt|text|markdown)$", "", name, flags=re.I)
+    return re.sub(r"\.(zh|cn|zh-cn|zh-hans|zh-hant|chs|cht)$", "", name, flags=re.I) or "document"
+
+
+def write_outputs(project: Project, outdir: Path, name: str, tgt_lang: str) -> RunOutputs:
+    from align.formats.project_json import write_project
+    from align.formats.tmx import write_tmx
+
+    outputs = RunOutputs(outdir / f"{name}.bitext.json", outdir / f"{name}.tmx")
+    write_project(outputs.project, project)
+    write_tmx(outputs.tmx, project, tgt_lang=tgt_lang)
+    return outputs
+
+
+def run(
+    document: Annotated[
+        Path,
+        typer.Argument(
+            help="Chinese document (UTF-8 or GB18030, .md or .txt).", metavar="DOCUMENT"
+        ),
+    ],
+    reference: Annotated[
+        Path | None,
+        typer.Option("--reference", "-r", help="Existing English translation to align to."),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("out"),
+    model: ModelOpt = DEFAULT_MODEL_ID,
+    engine: EngineOpt = "auto",
+    beam: BeamOpt = 4,
+    batch_size: BatchOpt = 16,
+    max_length: MaxLenOpt = 512,
+    threads: ThreadsOpt = None,
+    device: DeviceOpt = "cpu",
+    tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language tag.")] = "en",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
+    ] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Segment, draft with MarianMT, align, and write NAME.bitext.json and NAME.tmx."""
+    started = time.perf_counter()
+    source = load_document(document, "zh", quiet)
+    ref_doc = load_document(reference, tgt_lang, quiet) if reference else None
+    outdir = ensure_output_dir(out)
+    settings = DecodingSettings(beam=beam, max_length=max_length, batch_size=batch_size)
+    translator = make_translator(EngineOptions(model, engine, settings, device, threads))
+    with progress_bars(quiet) as progress:
+        project = build_project(source, translator, ref_doc, progress)
+    outputs = write_outputs(project, outdir, output_name(document), tgt_lang)
+    summary = {
+        "segments": len(project.source.segments),
+        "drafts": sum(d is not None for d in project.drafts),
+        "beads": len(project.beads),
+        "seconds": round(time.perf_counter() - started, 2),
+        "project": str(outputs.project),
+        "tmx": str(outputs.tmx),
+    }
+    if as_json:
+        typer.echo(json.dumps(summary))
+    info(
+        f"{summary['segments']} segments, {summary['drafts']} drafts, {summary['beads']} beads "
+        f"in {summary['seconds']} s → {outputs.project}, {outputs.tmx}",
+        quiet,
+    )

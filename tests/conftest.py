@@ -1,0 +1,46 @@
+"""Shared fixtures: the tiny MarianMT (built once per session) and opt-in benchmarks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "seeds" / "sco-foreign-ministers-2002-11-23.zh.md"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Benchmarks are opt-in: ``--benchmark-only``, ``-m benchmark`` or BITEXT_BENCHMARKS=1."""
+    wanted = (
+        config.getoption("benchmark_only", default=False)
+        or "benchmark" in (config.getoption("markexpr", default="") or "")
+        or os.environ.get("BITEXT_BENCHMARKS") == "1"
+    )
+    skip = pytest.mark.skip(reason="benchmark: run with --benchmark-only or -m benchmark")
+    for item in items:
+        if "benchmarks" in item.path.parts:
+            item.add_marker(pytest.mark.benchmark)
+            if not wanted:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random-weight MarianMT folder with the real model's file set (see tests/tiny_marian.py)."""
+    from tests.tiny_marian import build_tiny_marian
+
+    return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian") / "opus-mt-tiny")
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    return SEED
+
+
+@pytest.fixture(autouse=True)
+def _offline_hub(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never touch the network or the user's real HF cache."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path_factory.getbasetemp() / "hf-home"))
