@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
-import sys
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from align import __version__
 from align.errors import BitextError
 from cli.common import err_console
 
+
+class _Group(TyperGroup):
+    """Turns library errors into one-line messages for every command and sub-command."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BitextError as exc:
+            err_console.print(f"bitext: error: {exc}", markup=False)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err_console.print("bitext: interrupted; finished work is saved, run again to resume")
+            raise typer.Exit(130) from None
+
+
 app = typer.Typer(
     name="bitext",
+    cls=_Group,
     help="Chinese→English drafts, sentence alignment, review and translation memories.",
     no_args_is_help=True,
     add_completion=False,
@@ -45,23 +62,5 @@ _register()
 
 
 def main() -> None:
-    """Console entry point: user errors become one line on stderr and exit code 1."""
-    try:
-        app(standalone_mode=False)
-    except BitextError as exc:
-        err_console.print(f"bitext: error: {exc}", markup=False)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        err_console.print("bitext: interrupted; finished work is saved, run again to resume")
-        sys.exit(130)
-    except Exception as exc:  # click's own usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(130)
-        raise
+    """Console entry point (``bitext``)."""
+    app()
