@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,18 +62,41 @@ def check_marian_dir(path: Path, label: str) -> None:
 
 
 def _resolve_hub_id(model: str) -> ResolvedModel:
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import LocalEntryNotFoundError
-
-    try:
-        snapshot = Path(snapshot_download(model, local_files_only=True))
-    except (LocalEntryNotFoundError, FileNotFoundError, OSError, ValueError) as exc:
-        raise ModelNotAvailable(
-            f"model {model} is not in the local Hugging Face cache; run `bitext models pull "
-            f"{model}` on a connected machine (or copy its cache), or pass --model DIR"
-        ) from exc
+    snapshot = _cached_snapshot(model) or _download_snapshot(model)
     check_marian_dir(snapshot, label=f"cached model {model}")
     return ResolvedModel(model, snapshot, snapshot.name, fingerprint_dir(snapshot))
+
+
+# The files a MarianMT checkpoint needs; skips the TF/Flax/Rust copies some hub repos carry.
+HUB_PATTERNS = ["*.json", "*.spm", "pytorch_model.bin", "model.safetensors"]
+
+
+def _cached_snapshot(model: str) -> Path | None:
+    from huggingface_hub import snapshot_download
+
+    try:
+        return Path(snapshot_download(model, local_files_only=True, allow_patterns=HUB_PATTERNS))
+    except Exception:  # not cached, or a partial cache: both mean "not usable offline"
+        return None
+
+
+def _download_snapshot(model: str) -> Path:
+    """Fetch into the normal HF cache when the hub is reachable; advise when it is not."""
+    from huggingface_hub import snapshot_download
+
+    advice = (
+        f"model {model} is not in the local Hugging Face cache and cannot be downloaded here; "
+        f"run `bitext models pull {model}` on a connected machine (or copy its HF cache), "
+        "or pass --model DIR"
+    )
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes", "on"}:
+        raise ModelNotAvailable(
+            advice.replace("cannot be downloaded here", "HF_HUB_OFFLINE is set")
+        )
+    try:
+        return Path(snapshot_download(model, allow_patterns=HUB_PATTERNS))
+    except Exception as exc:  # network, auth or missing repo: all mean "get it another way"
+        raise ModelNotAvailable(advice) from exc
 
 
 def fingerprint_dir(path: Path) -> str:

@@ -1,0 +1,224 @@
+"""`bitext run` end to end through the CLI, and every kind of bad input it must refuse cleanly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from typer.testing import CliRunner
+
+from align.formats.project_json import read_project, validate
+from cli.app import app
+
+runner = CliRunner()
+FAST = ["--beam", "1", "--max-length", "24", "--quiet"]
+
+
+def run_cli(*args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path, seed_path: Path) -> Path:
+    out = tmp_path_factory.mktemp("seed-run")
+    code, stdout, stderr = run_cli("run", seed_path, "--model", tiny_model, "-o", out, *FAST)
+    assert code == 0, stderr
+    return out
+
+
+def test_seed_run_writes_project_with_36_segments(seed_run: Path, tiny_model: Path) -> None:
+    project = read_project(seed_run / "sco-foreign-ministers-2002-11-23.bitext.json")
+    assert len(project.source.segments) == 36
+    assert project.source.segments[0].kind == "heading"
+    assert project.source.segments[0].text == "上海合作组织外交部长会议联合公报"
+    assert len(project.drafts) == 36
+    assert all(d is not None and d.model == str(tiny_model.resolve()) for d in project.drafts)
+    assert project.model is not None and project.model.fingerprint
+    assert len(project.beads) == 36
+    assert [b.source for b in project.beads] == [(i,) for i in range(36)]
+
+
+def test_seed_project_matches_schema_and_names(seed_run: Path) -> None:
+    data = json.loads((seed_run / "sco-foreign-ministers-2002-11-23.bitext.json").read_text())
+    validate(data)
+    assert data["format"] == "bitext-project/1"
+    assert {"source", "target", "drafts", "beads"} <= data.keys()
+    assert {"id", "text", "paragraph", "start", "end"} <= data["source"]["segments"][1].keys()
+    assert {"source", "target", "score", "status", "origin"} <= data["beads"][0].keys()
+    assert data["tool"]["version"]
+
+
+def test_segment_offsets_point_into_the_original(seed_run: Path, seed_path: Path) -> None:
+    original = seed_path.read_text(encoding="utf-8")
+    project = read_project(seed_run / "sco-foreign-ministers-2002-11-23.bitext.json")
+    for seg in project.source.segments:
+        assert original[seg.start : seg.end] == seg.markup + seg.text
+
+
+def test_seed_tmx_has_one_tu_per_bead(seed_run: Path) -> None:
+    tree = etree.parse(str(seed_run / "sco-foreign-ministers-2002-11-23.tmx"))
+    assert tree.getroot().get("version") == "1.4"
+    assert len(tree.findall("body/tu")) == 36
+    first = tree.find("body/tu")
+    assert first is not None
+    assert first.findtext("tuv/seg") == "上海合作组织外交部长会议联合公报"
+
+
+def test_run_summary_json(tmp_path: Path, tiny_model: Path) -> None:
+    doc = tmp_path / "note.zh.txt"
+    doc.write_text("会议在莫斯科举行。部长们交换了意见。\n", encoding="utf-8")
+    code, stdout, _ = run_cli("run", doc, "--model", tiny_model, "-o", tmp_path, "--json", *FAST)
+    assert code == 0
+    summary = json.loads(stdout)
+    assert summary["segments"] == 2 and summary["drafts"] == 2 and summary["beads"] == 2
+    assert Path(summary["tmx"]).name == "note.tmx"
+
+
+def test_run_with_reference_aligns_to_human_english(tmp_path: Path, tiny_model: Path) -> None:
+    zh = tmp_path / "doc.zh.txt"
+    en = tmp_path / "doc.en.txt"
+    zh.write_text("会议在莫斯科举行。部长们交换了意见。他们签署了文件。\n", encoding="utf-8")
+    en.write_text(
+        "The meeting was held in Moscow. The ministers exchanged views. They signed a document.\n",
+        encoding="utf-8",
+    )
+    code, _, stderr = run_cli(
+        "run", zh, "--reference", en, "--model", tiny_model, "-o", tmp_path, *FAST
+    )
+    assert code == 0, stderr
+    project = read_project(tmp_path / "doc.bitext.json")
+    assert project.target.path == str(en)
+    assert len(project.target.segments) == 3
+    assert len(project.drafts) == 3
+    covered = sorted(i for b in project.beads for i in b.target)
+    assert covered == [0, 1, 2]
+    assert all(b.origin == "human" for b in project.beads)
+
+
+def test_gb18030_input_is_detected_and_read(tmp_path: Path, tiny_model: Path) -> None:
+    doc = tmp_path / "gb.txt"
+    doc.write_bytes("上海合作组织外交部长会议于莫斯科举行。".encode("gb18030"))
+    code, _, stderr = run_cli(
+        "run", doc, "--model", tiny_model, "-o", tmp_path, "--beam", "1", "--max-length", "16"
+    )
+    assert code == 0
+    assert "GB18030" in stderr
+    project = read_project(tmp_path / "gb.bitext.json")
+    assert project.source.segments[0].text.startswith("上海合作组织")
+
+
+def _one_line_error(code: int, stderr: str) -> str:
+    assert code == 1
+    lines = [ln for ln in stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda d: d / "missing.txt", "no such file"),
+        (lambda d: d, "is a directory"),
+        (lambda d: _write(d / "empty.txt", b"   \n"), "empty"),
+        (lambda d: _write(d / "blob.bin", bytes(range(256)) * 8), "binary"),
+        (lambda d: _write(d / "latin.txt", "café crème ".encode("latin-1") * 20), "not UTF-8"),
+    ],
+    ids=["missing", "directory", "empty", "binary", "not-utf8"],
+)
+def test_bad_input_file(tmp_path: Path, tiny_model: Path, make, expected: str) -> None:  # type: ignore[no-untyped-def]
+    code, _, stderr = run_cli("run", make(tmp_path), "--model", tiny_model, "-o", tmp_path / "o")
+    assert expected in _one_line_error(code, stderr)
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_unwritable_output_dir(tmp_path: Path, tiny_model: Path, seed_path: Path) -> None:
+    blocker = _write(tmp_path / "a-file", b"x")
+    code, _, stderr = run_cli("run", seed_path, "--model", tiny_model, "-o", blocker / "sub")
+    assert "output directory" in _one_line_error(code, stderr)
+
+
+def test_model_dir_that_is_not_marian(tmp_path: Path, seed_path: Path) -> None:
+    fake = tmp_path / "fake-model"
+    fake.mkdir()
+    (fake / "config.json").write_text("{}")
+    code, _, stderr = run_cli("run", seed_path, "--model", fake, "-o", tmp_path)
+    assert "not a MarianMT model" in _one_line_error(code, stderr)
+
+
+def test_default_model_missing_says_how_to_get_it(tmp_path: Path, seed_path: Path) -> None:
+    code, _, stderr = run_cli("run", seed_path, "-o", tmp_path)
+    line = _one_line_error(code, stderr)
+    assert "bitext models pull" in line and "--model DIR" in line
+
+
+def test_usage_error_exits_2() -> None:
+    code, _, _ = run_cli("run")
+    assert code == 2
+
+
+def test_existing_output_survives_a_failed_write(tmp_path: Path) -> None:
+    from align.textio import atomic_writer
+
+    target = tmp_path / "project.json"
+    target.write_text("previous work")
+    with pytest.raises(RuntimeError), atomic_writer(target) as fh:
+        fh.write("half of the new")
+        raise RuntimeError("killed mid-write")
+    assert target.read_text() == "previous work"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_help_is_instant_and_imports_no_torch() -> None:
+    code = (
+        "import sys, time; t = time.perf_counter();"
+        "from typer.testing import CliRunner; from cli.app import app;"
+        "r = CliRunner().invoke(app, ['--help']); assert r.exit_code == 0;"
+        "assert 'torch' not in sys.modules and 'transformers' not in sys.modules, 'heavy import';"
+        "print(time.perf_counter() - t)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert float(out.stdout) < 1.0
+
+
+def test_every_command_has_help() -> None:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    names = list(group.commands)  # type: ignore[attr-defined]
+    assert "run" in names
+    for name in names:
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Usage" in result.stdout
+
+
+def test_every_option_has_help_text() -> None:
+    import typer.main
+
+    def walk(command, path):  # type: ignore[no-untyped-def]
+        for param in command.params:
+            if param.param_type_name == "option":
+                assert getattr(param, "help", None), f"{path} {param.name} has no help"
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{path} {name}")
+
+    walk(typer.main.get_command(app), "bitext")
+
+
+def test_real_process_bad_input_is_one_line(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "cli", "run", str(tmp_path / "nope.txt")],
+        capture_output=True,
+        text=True,
+    )
+    assert "no such file" in _one_line_error(proc.returncode, proc.stderr)
