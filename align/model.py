@@ -70,8 +70,27 @@ class Draft:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """One reviewer decision on a bead, kept so edits stay traceable to the original draft.
+
+    ``what`` is the kind of decision (``accept``, ``reject``, ``edit``, ``comment``, ``merge``,
+    ``split``, ``move``); ``before``/``after`` hold the text (edit, comment) or status it changed.
+    """
+
+    what: str
+    who: str = ""
+    when: str = ""
+    before: str = ""
+    after: str = ""
+
+
+@dataclass(frozen=True)
 class Bead:
-    """An n:m link between source and target segment ids (either side may be empty)."""
+    """An n:m link between source and target segment ids (either side may be empty).
+
+    ``text`` is a reviewer's edited target; when set it replaces the joined target segments,
+    which stay untouched so the original is never lost.
+    """
 
     source: tuple[int, ...]
     target: tuple[int, ...]
@@ -80,6 +99,8 @@ class Bead:
     status: BeadStatus = BeadStatus.PENDING
     flags: tuple[str, ...] = ()
     note: str = ""
+    text: str | None = None
+    history: tuple[Edit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +135,12 @@ class Project:
         return join_texts([self.source.segments[i].text for i in bead.source], self.source.lang)
 
     def target_text(self, bead: Bead) -> str:
+        """The bead's target as it stands now: the reviewer's edit when there is one."""
+        if bead.text is not None:
+            return bead.text
+        return self.original_target_text(bead)
+
+    def original_target_text(self, bead: Bead) -> str:
         return join_texts([self.target.segments[i].text for i in bead.target], self.target.lang)
 
 

@@ -14,6 +14,7 @@ from align.model import (
     BeadStatus,
     DecodingSettings,
     Draft,
+    Edit,
     ModelInfo,
     Project,
     Segment,
@@ -81,6 +82,8 @@ def _bead_to_dict(bead: Bead) -> dict[str, Any]:
         "origin": bead.origin.value,
         "flags": list(bead.flags),
         "note": bead.note,
+        "text": bead.text,
+        "history": [vars(e).copy() for e in bead.history],
     }
 
 
@@ -141,6 +144,14 @@ def _bead_from_dict(data: dict[str, Any]) -> Bead:
         origin=BeadOrigin(data.get("origin", "human")),
         flags=tuple(data.get("flags", ())),
         note=data.get("note", ""),
+        text=data.get("text"),
+        history=tuple(_edit_from_dict(e) for e in data.get("history", ())),
+    )
+
+
+def _edit_from_dict(data: dict[str, Any]) -> Edit:
+    return Edit(
+        **{k: str(data[k]) for k in ("what", "who", "when", "before", "after") if k in data}
     )
 
 

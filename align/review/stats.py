@@ -1,0 +1,133 @@
+"""What a reviewer (or a script) wants to know about a project: bands, queue order, progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from align.model import Bead, BeadOrigin, BeadStatus, Project, join_texts
+
+Band = Literal["high", "medium", "low"]
+Order = Literal["score", "doc"]
+
+# Scores at or above HIGH are usually right; below MEDIUM they are usually wrong. The bands only
+# colour the display and the report, they never change a decision.
+HIGH = 0.9
+MEDIUM = 0.6
+
+
+def band(score: float) -> Band:
+    if score >= HIGH:
+        return "high"
+    return "medium" if score >= MEDIUM else "low"
+
+
+def has_reference(project: Project) -> bool:
+    """True when the target side is a human translation rather than the MT drafts themselves."""
+    return project.target.path is not None or any(
+        b.origin == BeadOrigin.HUMAN for b in project.beads
+    )
+
+
+def draft_text(project: Project, bead: Bead) -> str:
+    """The MT drafts of the bead's source sentences, joined as English prose."""
+    texts = [
+        d.text
+        for i in bead.source
+        if i < len(project.drafts) and (d := project.drafts[i]) is not None
+    ]
+    return join_texts(texts, project.target.lang)
+
+
+def queue(
+    project: Project,
+    order: Order = "score",
+    status: BeadStatus | None = None,
+    flagged: bool = False,
+) -> tuple[int, ...]:
+    """Bead indexes to review: least certain first (``score``) or document order (``doc``)."""
+    picked = [
+        i
+        for i, b in enumerate(project.beads)
+        if (status is None or b.status == status) and (not flagged or b.flags)
+    ]
+    if order == "score":
+        picked.sort(key=lambda i: (project.beads[i].score, i))
+    return tuple(picked)
+
+
+def post_edit_distance(original: str, edited: str) -> float:
+    """Character-level normalised Levenshtein distance: 0 = untouched, 1 = rewritten."""
+    from rapidfuzz.distance import Levenshtein
+
+    return float(Levenshtein.normalized_distance(original, edited))
+
+
+def bead_post_edit_distance(project: Project, bead: Bead) -> float | None:
+    """Distance between the target as aligned (draft or reference) and the reviewer's text."""
+    if bead.text is None:
+        return None
+    return post_edit_distance(project.original_target_text(bead), bead.text)
+
+
+@dataclass(frozen=True)
+class Summary:
+    beads: int
+    by_status: dict[str, int]
+    reviewed: int
+    percent_reviewed: float
+    edited: int
+    mean_post_edit_distance: float | None
+    flagged_left: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "beads": self.beads,
+            "by_status": dict(self.by_status),
+            "reviewed": self.reviewed,
+            "percent_reviewed": self.percent_reviewed,
+            "edited": self.edited,
+            "mean_post_edit_distance": self.mean_post_edit_distance,
+            "flagged_left": self.flagged_left,
+        }
+
+
+def summarize(project: Project) -> Summary:
+    """Progress counts; a bead counts as reviewed once its status is anything but pending."""
+    by_status = {s.value: 0 for s in BeadStatus}
+    for b in project.beads:
+        by_status[b.status.value] += 1
+    total = len(project.beads)
+    reviewed = total - by_status[BeadStatus.PENDING.value]
+    distances = [d for b in project.beads if (d := bead_post_edit_distance(project, b)) is not None]
+    return Summary(
+        beads=total,
+        by_status=by_status,
+        reviewed=reviewed,
+        percent_reviewed=round(100.0 * reviewed / total, 1) if total else 100.0,
+        edited=len(distances),
+        mean_post_edit_distance=round(sum(distances) / len(distances), 4) if distances else None,
+        flagged_left=sum(1 for b in project.beads if b.flags and b.status == BeadStatus.PENDING),
+    )
+
+
+def bead_row(project: Project, index: int) -> dict[str, Any]:
+    """One bead as a flat record for ``review --list --json`` (ids are 1-based bead numbers)."""
+    bead = project.beads[index]
+    distance = bead_post_edit_distance(project, bead)
+    return {
+        "id": index + 1,
+        "source_ids": list(bead.source),
+        "target_ids": list(bead.target),
+        "score": round(bead.score, 4),
+        "band": band(bead.score),
+        "status": bead.status.value,
+        "origin": bead.origin.value,
+        "flags": list(bead.flags),
+        "note": bead.note,
+        "source": project.source_text(bead),
+        "draft": draft_text(project, bead),
+        "target": project.target_text(bead),
+        "edited": bead.text is not None,
+        "post_edit_distance": None if distance is None else round(distance, 4),
+    }

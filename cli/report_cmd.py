@@ -1,0 +1,29 @@
+"""``bitext report``: a static HTML page to look at a project's alignment and review at a glance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from align.review.journal import load_current
+from align.review.report import write_report
+from cli.common import Quiet, info
+
+
+def report(
+    project: Annotated[
+        Path, typer.Argument(help="The project file (NAME.bitext.json).", metavar="PROJECT")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="HTML file to write (default: PROJECT.report.html)."),
+    ] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Write a self-contained HTML report: side-by-side table and the alignment path."""
+    current = load_current(project)
+    target = out or project.with_name(project.name.removesuffix(".json") + ".report.html")
+    write_report(target, current, title=f"Review report: {project.name}")
+    info(f"{len(current.beads)} beads → {target}", quiet)

@@ -1,0 +1,199 @@
+"""``bitext review``: check pairs one at a time (least certain first), or in batch for scripts."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from align.model import BeadStatus, Project
+from align.review.journal import Recorder, reviewing
+from align.review.session import Action
+from align.review.stats import bead_row, has_reference, queue
+from cli.common import Quiet, info
+
+
+class OrderChoice(StrEnum):
+    SCORE = "score"
+    DOC = "doc"
+
+
+class Verdict(StrEnum):
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+def reviewer_name(given: str | None) -> str:
+    """Who signs the decisions: --reviewer, then $BITEXT_REVIEWER, then the login name."""
+    if given:
+        return given
+    if os.environ.get("BITEXT_REVIEWER"):
+        return os.environ["BITEXT_REVIEWER"]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "reviewer"
+
+
+def parse_set(items: list[str], beads: int) -> list[tuple[int, Verdict]]:
+    """``ID=accepted`` → (0-based index, verdict); IDs are the 1-based numbers --list shows."""
+    out = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        try:
+            number, verdict = int(key), Verdict(value.strip().lower())
+        except ValueError:
+            raise typer.BadParameter(
+                f"{item!r}: use ID=accepted or ID=rejected (ID as shown by --list)",
+                param_hint="--set",
+            ) from None
+        if not sep or not 1 <= number <= beads:
+            raise typer.BadParameter(
+                f"{item!r}: no bead {key}; IDs run from 1 to {beads}", param_hint="--set"
+            )
+        out.append((number - 1, verdict))
+    return out
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def batch(
+    recorder: Recorder, sets: list[str], accept_above: float | None, who: str
+) -> dict[str, int]:
+    """Apply --set and --accept-above; flagged beads are never accepted wholesale."""
+    done = {"set": 0, "accepted_above": 0, "flagged_skipped": 0}
+    for index, verdict in parse_set(sets, len(recorder.state.project.beads)):
+        op = "accept" if verdict == Verdict.ACCEPTED else "reject"
+        recorder.do(Action(op, bead=index, who=who, when=_now()))
+        done["set"] += 1
+    if accept_above is not None:
+        for index, bead in enumerate(recorder.state.project.beads):
+            if bead.status != BeadStatus.PENDING or bead.score < accept_above:
+                continue
+            if bead.flags:
+                done["flagged_skipped"] += 1
+                continue
+            recorder.do(Action("accept", bead=index, who=who, when=_now()))
+            done["accepted_above"] += 1
+    return done
+
+
+def print_list(project: Project, order: tuple[int, ...], as_json: bool) -> None:
+    rows = [bead_row(project, i) for i in order]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    table = Table("id", "score", "status", "flags", "source", "target", show_lines=False)
+    style = {"high": "green", "medium": "yellow", "low": "red"}
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            f"[{style[row['band']]}]{row['score']:.2f}[/]",
+            row["status"],
+            ", ".join(row["flags"]),
+            row["source"],
+            row["target"],
+        )
+    Console(highlight=False).print(table)
+
+
+def review(
+    project: Annotated[
+        Path, typer.Argument(help="The project file (NAME.bitext.json).", metavar="PROJECT")
+    ],
+    order: Annotated[
+        OrderChoice | None,
+        typer.Option(
+            "--order",
+            help="score: least certain first (default when aligned to a reference); "
+            "doc: document order (default otherwise).",
+        ),
+    ] = None,
+    status: Annotated[
+        BeadStatus | None,
+        typer.Option("--status", help="Only beads with this status, e.g. pending."),
+    ] = None,
+    flagged: Annotated[bool, typer.Option("--flagged", help="Only beads with QA flags.")] = False,
+    list_: Annotated[
+        bool, typer.Option("--list", help="Print the queue and exit (no interaction).")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --list: print JSON.")] = False,
+    accept_above: Annotated[
+        float | None,
+        typer.Option(
+            "--accept-above",
+            min=0.0,
+            max=1.0,
+            help="Accept every pending, unflagged bead scoring at least this much, then exit.",
+        ),
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="ID=accepted or ID=rejected (ID as shown by --list); repeatable; then exit.",
+        ),
+    ] = None,
+    reviewer: Annotated[
+        str | None,
+        typer.Option("--reviewer", help="Name recorded with each decision (default: login)."),
+    ] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Review pairs one at a time, least certain first; every decision is saved at once."""
+    who = reviewer_name(reviewer)
+    interactive = not (list_ or set_ or accept_above is not None)
+    with reviewing(project) as (recorder, notices):
+        for notice in notices:
+            info(notice, quiet)
+        if set_ or accept_above is not None:
+            done = batch(recorder, set_ or [], accept_above, who)
+            info(
+                f"set {done['set']}, accepted {done['accepted_above']} above "
+                f"{accept_above}, left {done['flagged_skipped']} flagged for review",
+                quiet,
+            )
+        current = recorder.state.project
+        chosen = order or (OrderChoice.SCORE if has_reference(current) else OrderChoice.DOC)
+        picked = queue(current, chosen.value, status, flagged)
+        if list_:
+            print_list(current, picked, as_json)
+        if not interactive:
+            return
+        if not picked:
+            info("nothing to review with these filters", quiet)
+            return
+        _interactive(recorder, picked, who)
+        info(_farewell(recorder.state.project), quiet)
+
+
+def _interactive(recorder: Recorder, picked: tuple[int, ...], who: str) -> None:
+    import click
+
+    from align.review.session import start
+    from cli.review_ui import Loop
+
+    console = Console(highlight=False)
+    recorder.state = start(recorder.state.project, picked).first_pending()
+    console.print("bitext review: type ? for help, q to quit (decisions are saved as you go)")
+
+    def edit_text(text: str) -> str | None:
+        edited = click.edit(text + "\n")
+        return None if edited is None else edited.strip()
+
+    Loop(console, recorder, who, console.input, edit_text).run()
+
+
+def _farewell(project: Project) -> str:
+    pending = sum(1 for b in project.beads if b.status == BeadStatus.PENDING)
+    return f"saved; {pending} of {len(project.beads)} beads still pending"

@@ -1,0 +1,234 @@
+"""The interactive review loop: show one bead, read one command line, record the decision.
+
+Commands are short lines (``a``, ``e``, ``m+``...) read with ``Console.input``, which keeps the
+loop scriptable and testable through a pseudo-terminal. Parsing is a pure function; only
+``run_loop`` talks to the terminal, and every decision goes through the Recorder's journal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from align.errors import InputError
+from align.model import Bead, BeadStatus, Project
+from align.review.journal import Recorder
+from align.review.ops import SideName
+from align.review.session import Action
+from align.review.stats import band, draft_text, has_reference
+
+HELP = """\
+Commands (type one, then Enter):
+  a          accept this pair              r        reject this pair
+  e [TEXT]   edit the target (asks for TEXT if left out; empty cancels)
+  E          edit the target in $EDITOR (for long text)
+  m+  m-     merge with the next / previous bead
+  s [S T]    split: the first part keeps S source and T target sentences
+  >s  <s     move the last source sentence to the next bead /
+             the first source sentence to the previous bead
+  >t  <t     the same for target sentences
+  c [TEXT]   comment (empty clears the note)
+  u          undo the last change
+  n, Enter   next        p  previous        j N  jump to position N
+  q          quit (every decision is already saved)       ?  this help"""
+
+BAND_STYLE = {"high": "green", "medium": "yellow", "low": "red"}
+STATUS_STYLE = {"pending": "dim", "accepted": "green", "rejected": "red", "edited": "cyan"}
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # an Action op, or nav: next, prev, jump, quit, help, editor
+    arg: str = ""
+    numbers: tuple[int, ...] = ()
+    direction: int = 0
+    side: SideName = "source"
+
+
+_SIMPLE = {
+    "": Command("next"),
+    "n": Command("next"),
+    "p": Command("prev"),
+    "a": Command("accept"),
+    "r": Command("reject"),
+    "u": Command("undo"),
+    "q": Command("quit"),
+    "?": Command("help"),
+    "h": Command("help"),
+    "E": Command("editor"),
+    "m+": Command("merge", direction=1),
+    "m-": Command("merge", direction=-1),
+    ">s": Command("move", direction=1, side="source"),
+    "<s": Command("move", direction=-1, side="source"),
+    ">t": Command("move", direction=1, side="target"),
+    "<t": Command("move", direction=-1, side="target"),
+}
+
+
+def parse_command(line: str) -> Command:
+    """Turn one typed line into a Command; raise InputError with a hint when it is not one."""
+    line = line.strip()
+    if line in _SIMPLE:
+        return _SIMPLE[line]
+    head, _, rest = line.partition(" ")
+    rest = rest.strip()
+    if head in ("e", "c"):
+        return Command("edit" if head == "e" else "comment", arg=rest)
+    if head in ("j", "s"):
+        try:
+            numbers = tuple(int(x) for x in rest.split())
+        except ValueError:
+            numbers = (-1, -1, -1)
+        if head == "j" and len(numbers) == 1:
+            return Command("jump", numbers=numbers)
+        if head == "s" and len(numbers) in (0, 2):
+            return Command("split", numbers=numbers)
+        usage = "j N (a queue position)" if head == "j" else "s S T (two sentence counts)"
+        raise InputError(f"usage: {usage}")
+    raise InputError(f"unknown command {line!r}; type ? for help")
+
+
+def render(console: Console, project: Project, bead_index: int, position: str) -> None:
+    """One bead as a panel coloured by confidence; sentences numbered to help pick a split."""
+    bead = project.beads[bead_index]
+    level = band(bead.score)
+    style = BAND_STYLE[level]
+    title = Text.assemble(
+        (f" {position} ", "bold"),
+        f" bead #{bead_index + 1}  score ",
+        (f"{bead.score:.2f} ({level})", f"bold {style}"),
+        "  ",
+        (bead.status.value, STATUS_STYLE[bead.status.value]),
+        f"  {bead.origin.value} ",
+    )
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    grid.add_row(f"source {project.source.lang}", _numbered(project, bead, "source"))
+    reference = has_reference(project)
+    if reference:
+        grid.add_row("MT draft", Text(draft_text(project, bead)))
+    label = "reference" if reference else "MT draft"
+    grid.add_row(label, _numbered(project, bead, "target"))
+    if bead.text is not None:
+        grid.add_row("edited", Text(bead.text, style="cyan"))
+    if bead.flags:
+        grid.add_row("QA flags", Text(", ".join(bead.flags), style="bold magenta"))
+    if bead.note:
+        grid.add_row("note", Text(bead.note, style="italic"))
+    console.print(Panel(grid, title=title, title_align="left", border_style=style))
+
+
+def _numbered(project: Project, bead: Bead, side: str) -> Text:
+    ids = bead.source if side == "source" else bead.target
+    segments = project.source.segments if side == "source" else project.target.segments
+    if not ids:
+        return Text("(nothing)", style="dim")
+    if len(ids) == 1:
+        return Text(segments[ids[0]].text)
+    text = Text()
+    for k, i in enumerate(ids, start=1):
+        text.append(f"[{k}] ", style="dim")
+        text.append(segments[i].text + ("\n" if k < len(ids) else ""))
+    return text
+
+
+ReadLine = Callable[[str], str]
+EditText = Callable[[str], str | None]
+
+
+@dataclass
+class Loop:
+    """The loop's collaborators, so tests can swap the terminal and the editor."""
+
+    console: Console
+    recorder: Recorder
+    who: str
+    read_line: ReadLine
+    edit_text: EditText
+
+    def action(self, command: Command) -> Action | None:
+        """The Action a command asks for, prompting for missing text; None when cancelled."""
+        bead = self.recorder.state.current
+        project = self.recorder.state.project
+        when = datetime.now(UTC).isoformat(timespec="seconds")
+        base = Action(command.name, bead=bead, who=self.who, when=when)
+        if command.name in ("accept", "reject", "undo"):
+            return base
+        if command.name in ("edit", "editor"):
+            current = project.target_text(project.beads[bead])
+            text = command.arg or (
+                self.edit_text(current)
+                if command.name == "editor"
+                else self.read_line("new target (empty = cancel): ")
+            )
+            return replace(base, op="edit", text=text) if text and text.strip() else None
+        if command.name == "comment":
+            text = command.arg or self.read_line("comment (empty = clear): ")
+            return replace(base, text=text)
+        if command.name in ("merge", "move"):
+            return replace(base, direction=command.direction, side=command.side)
+        numbers = command.numbers or self._ask_split(project.beads[bead])
+        if len(numbers) != 2:
+            return None
+        return replace(base, source_at=numbers[0], target_at=numbers[1])
+
+    def _ask_split(self, bead: Bead) -> tuple[int, ...]:
+        line = self.read_line(
+            f"first part keeps how many source (0-{len(bead.source)}) and target "
+            f"(0-{len(bead.target)}) sentences? e.g. '1 1', empty = cancel: "
+        )
+        try:
+            return tuple(int(x) for x in line.split())
+        except ValueError:
+            raise InputError("give two whole numbers, e.g. '1 1'") from None
+
+    def step(self, line: str) -> bool:
+        """Handle one typed line; False when the reviewer quits."""
+        command = parse_command(line)
+        state = self.recorder.state
+        if command.name == "quit":
+            return False
+        if command.name == "help":
+            self.console.print(HELP, markup=False, highlight=False)
+        elif command.name in ("next", "prev"):
+            step = 1 if command.name == "next" else -1
+            target = state.cursor + step
+            if not 0 <= target < len(state.queue):
+                raise InputError("that is the end of the queue" if step > 0 else "already first")
+            self.recorder.state = state.goto(target)
+        elif command.name == "jump":
+            self.recorder.state = state.goto(command.numbers[0] - 1)
+        else:
+            action = self.action(command)
+            if action is None:
+                self.console.print("cancelled", style="dim")
+            else:
+                self.recorder.do(action)
+                self.console.print(f"saved: {action.op}", style="dim")
+        return True
+
+    def run(self) -> None:
+        while True:
+            state = self.recorder.state
+            position = f"{state.cursor + 1}/{len(state.queue)}"
+            render(self.console, state.project, state.current, position)
+            try:
+                line = self.read_line(f"review {position}> ")
+            except EOFError:
+                break
+            try:
+                if not self.step(line):
+                    break
+            except InputError as exc:
+                self.console.print(f"! {exc}", style="bold red", markup=False, highlight=False)
+
+
+def pending_left(project: Project) -> int:
+    return sum(1 for b in project.beads if b.status == BeadStatus.PENDING)
