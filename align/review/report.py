@@ -21,7 +21,9 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto San
  "WenQuanYi Micro Hei",sans-serif;margin:1.5rem;color:#222;background:#fafafa}
 h1{font-size:1.4rem;margin:0 0 .3rem}
 .meta{color:#555;margin:.2rem 0 1rem}
-.summary span{display:inline-block;margin-right:1.2rem}
+.top{display:flex;gap:1.5rem;align-items:flex-start}
+.summary span{display:block;margin:.15rem 0}
+.help{color:#555;max-width:34rem}
 .legend span{display:inline-block;margin-right:1rem}
 .sw{display:inline-block;width:.9em;height:.9em;vertical-align:middle;margin-right:.3em}
 figure{margin:1rem 0;background:#fff;border:1px solid #ddd;padding:.5rem;display:inline-block}
@@ -143,10 +145,13 @@ def render_report(project: Project, title: str = "bitext review report") -> str:
 <p class="meta">source: {escape(project.source.path or "–")} · target: \
 {escape(project.target.path or "MT drafts")} · model: \
 {escape(project.model.id if project.model else "–")}</p>
-<p class="summary">{"".join(f"<span>{escape(f)}</span>" for f in facts)}</p>
-<figure>{_path_svg(project)}
-<figcaption>Alignment path: one mark per bead; confidence <span class="legend">{legend}</span>;
-black outline = QA flags.</figcaption></figure>
+<div class="top"><figure>{_path_svg(project)}
+<figcaption>Alignment path: one mark per bead (hover for details).</figcaption></figure>
+<div><p class="summary">{"".join(f"<span>{escape(f)}</span>" for f in facts)}</p>
+<p class="legend">Confidence: {legend}</p>
+<p class="help">A good alignment runs down the diagonal. Tall or wide marks are n:m links;
+coloured ones are the least certain and deserve a look first; a black outline means QA
+flags. Rows below use the same colours; flags are highlighted in yellow.</p></div></div>
 <table><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in heads)}</tr></thead>
 <tbody>
 {rows}
