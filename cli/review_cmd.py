@@ -127,7 +127,9 @@ def review(
     list_: Annotated[
         bool, typer.Option("--list", help="Print the queue and exit (no interaction).")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="With --list: print JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the queue as JSON and exit (implies --list).")
+    ] = False,
     accept_above: Annotated[
         float | None,
         typer.Option(
@@ -150,8 +152,14 @@ def review(
     ] = None,
     quiet: Quiet = False,
 ) -> None:
-    """Review pairs one at a time, least certain first; every decision is saved at once."""
+    """Review pairs one at a time, least certain first; every decision is saved at once.
+
+    In the session type a command and Enter: a accept, r reject, e edit, E edit in $EDITOR,
+    m+/m- merge with next/previous, s split, >s <s >t <t move a sentence to a neighbour,
+    c comment, u undo, n/p/j N move around, q quit, ? help.
+    """
     who = reviewer_name(reviewer)
+    list_ = list_ or as_json
     interactive = not (list_ or set_ or accept_above is not None)
     with reviewing(project) as (recorder, notices):
         for notice in notices:

@@ -63,6 +63,7 @@ def test_report_command_writes_the_file(tmp_path: Path) -> None:
     assert (tmp_path / "doc.bitext.report.html").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
 def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     page = tmp_path / "report.html"

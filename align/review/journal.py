@@ -65,7 +65,7 @@ def read_journal(path: Path, base: str) -> list[Action] | None:
             continue
         try:
             actions.append(Action.from_dict(json.loads(line)))
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, AttributeError) as exc:
             if number == len(lines):  # the torn final write (no newline after it)
                 break
             raise InputError(
