@@ -129,8 +129,9 @@ def test_status_json(tmp_path: Path) -> None:
 
 
 def test_missing_project_is_one_line_and_exit_1(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["status", str(tmp_path / "none.json")])
-    assert isinstance(result.exception, InputError)
+    for command in ("status", "report", "review"):
+        result = runner.invoke(app, [command, str(tmp_path / "none.json")])
+        assert result.exit_code == 1 and "no such project file" in result.output
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.run(
         [sys.executable, "-m", "cli", "review", str(tmp_path / "none.json"), "--list"],
