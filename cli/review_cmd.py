@@ -17,7 +17,7 @@ from rich.table import Table
 from align.model import BeadStatus, Project
 from align.review.journal import Recorder, reviewing
 from align.review.session import Action
-from align.review.stats import bead_row, has_reference, queue
+from align.review.stats import bead_row, flags, has_reference, queue
 from cli.common import Quiet, info
 
 
@@ -80,7 +80,7 @@ def batch(
         for index, bead in enumerate(recorder.state.project.beads):
             if bead.status != BeadStatus.PENDING or bead.score < accept_above:
                 continue
-            if bead.flags:
+            if flags(recorder.state.project, bead):
                 done["flagged_skipped"] += 1
                 continue
             recorder.do(Action("accept", bead=index, who=who, when=_now()))

@@ -21,7 +21,7 @@ from align.model import Bead, BeadStatus, Project
 from align.review.journal import Recorder
 from align.review.ops import SideName
 from align.review.session import Action
-from align.review.stats import band, draft_text, has_reference
+from align.review.stats import band, draft_text, flags, has_reference
 
 HELP = """\
 Commands (type one, then Enter):
@@ -118,8 +118,9 @@ def render(console: Console, project: Project, bead_index: int, position: str) -
     grid.add_row(label, _numbered(project, bead, "target"))
     if bead.text is not None:
         grid.add_row("edited", Text(bead.text, style="cyan"))
-    if bead.flags:
-        grid.add_row("QA flags", Text(", ".join(bead.flags), style="bold magenta"))
+    found = flags(project, bead)
+    if found:
+        grid.add_row("QA flags", Text(", ".join(found), style="bold magenta"))
     if bead.note:
         grid.add_row("note", Text(bead.note, style="italic"))
     console.print(Panel(grid, title=title, title_align="left", border_style=style))

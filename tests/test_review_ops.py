@@ -125,6 +125,18 @@ def test_status_summary_and_post_edit_distance() -> None:
     assert summarize(reference_project()).flagged_left == 2
 
 
+def test_draft_flags_count_as_qa_flags() -> None:
+    p = reference_project()
+    drafts = list(p.drafts)
+    draft = drafts[5]
+    assert draft is not None
+    drafts[5] = replace(draft, flags=("untranslated",))
+    p = replace(p, drafts=tuple(drafts))
+    assert queue(p, "doc", flagged=True) == (1, 3, 4)
+    assert summarize(p).flagged_left == 3
+    assert bead_row(p, 4)["flags"] == ["untranslated"]
+
+
 def test_queue_orders_and_filters() -> None:
     p = reference_project()
     assert queue(p, "score") == (3, 1, 2, 5, 4, 0)
@@ -229,4 +241,4 @@ def test_structure_edits_keep_every_sentence_once_and_in_order(
         assert flat(project, "source") == list(range(ns))
         assert flat(project, "target") == list(range(nt))
         assert all(b.source or b.target for b in project.beads)
-        validate(project_to_dict(project))
+    validate(project_to_dict(project))

@@ -11,7 +11,14 @@ from html import escape
 from pathlib import Path
 
 from align.model import Bead, Project
-from align.review.stats import band, bead_post_edit_distance, draft_text, has_reference, summarize
+from align.review.stats import (
+    band,
+    bead_post_edit_distance,
+    draft_text,
+    flags,
+    has_reference,
+    summarize,
+)
 from align.textio import write_text_atomic
 
 COLOURS = {"high": "#2e7d32", "medium": "#ef6c00", "low": "#c62828"}
@@ -63,7 +70,8 @@ def _path_svg(project: Project, size: int = 420) -> str:
     for number, bead in enumerate(project.beads, start=1):
         s0 = min(bead.source) if bead.source else at_s
         t0 = min(bead.target) if bead.target else at_t
-        parts.append(_bead_mark(bead, number, pad + s0 * sx, t0 * sy, sx, sy))
+        flagged = bool(flags(project, bead))
+        parts.append(_bead_mark(bead, number, pad + s0 * sx, t0 * sy, (sx, sy), flagged))
         at_s = max(bead.source) + 1 if bead.source else at_s
         at_t = max(bead.target) + 1 if bead.target else at_t
     parts += [
@@ -76,7 +84,10 @@ def _path_svg(project: Project, size: int = 420) -> str:
     return "\n".join(parts)
 
 
-def _bead_mark(bead: Bead, number: int, x: float, y: float, sx: float, sy: float) -> str:
+def _bead_mark(
+    bead: Bead, number: int, x: float, y: float, scale: tuple[float, float], flagged: bool
+) -> str:
+    sx, sy = scale
     level = band(bead.score)
     colour = COLOURS[level] if level != "high" else "#90a4ae"
     w = len(bead.source) * sx or 2.0  # a 0:n bead is a thin bar, still visible
@@ -85,7 +96,7 @@ def _bead_mark(bead: Bead, number: int, x: float, y: float, sx: float, sy: float
         f"bead #{number}: source {list(bead.source)} ↔ target {list(bead.target)}, "
         f"score {bead.score:.2f} ({level}), {bead.status.value}"
     )
-    stroke = ' stroke="#000" stroke-width="1.5"' if bead.flags else ""
+    stroke = ' stroke="#000" stroke-width="1.5"' if flagged else ""
     return (
         f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{colour}" '
         f'fill-opacity="0.85"{stroke}><title>{title}</title></rect>'
@@ -94,7 +105,8 @@ def _bead_mark(bead: Bead, number: int, x: float, y: float, sx: float, sy: float
 
 def _row(project: Project, number: int, bead: Bead, with_draft: bool) -> str:
     level = band(bead.score)
-    classes = level + (" flagged" if bead.flags else "")
+    found = flags(project, bead)
+    classes = level + (" flagged" if found else "")
     target = escape(project.target_text(bead))
     if bead.text is not None:
         original = escape(project.original_target_text(bead))
@@ -102,7 +114,7 @@ def _row(project: Project, number: int, bead: Bead, with_draft: bool) -> str:
         target = f'<span class="was">{original}</span>{target}'
         if distance is not None:
             target += f" <small>(post-edit distance {distance:.2f})</small>"
-    flags = "".join(f'<span class="flag">{escape(f)}</span>' for f in bead.flags)
+    badges = "".join(f'<span class="flag">{escape(f)}</span>' for f in found)
     note = f'<span class="note">{escape(bead.note)}</span>' if bead.note else ""
     draft = f"<td>{escape(draft_text(project, bead))}</td>" if with_draft else ""
     status = escape(bead.status.value)
@@ -112,7 +124,7 @@ def _row(project: Project, number: int, bead: Bead, with_draft: bool) -> str:
         f'<td><span class="status {status}">{status}</span></td>'
         f'<td lang="{escape(project.source.lang)}">{escape(project.source_text(bead))}</td>'
         f'{draft}<td lang="{escape(project.target.lang)}">{target}</td>'
-        f'<td class="flags">{flags}{note}</td></tr>'
+        f'<td class="flags">{badges}{note}</td></tr>'
     )
 
 

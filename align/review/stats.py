@@ -39,6 +39,18 @@ def draft_text(project: Project, bead: Bead) -> str:
     return join_texts(texts, project.target.lang)
 
 
+def flags(project: Project, bead: Bead) -> tuple[str, ...]:
+    """QA flags on the bead and on the drafts of its source sentences, each once.
+
+    Checks may flag the pair (a bead) or the machine draft alone; a reviewer needs both.
+    """
+    found = list(bead.flags)
+    for i in bead.source:
+        if i < len(project.drafts) and (d := project.drafts[i]) is not None:
+            found.extend(d.flags)
+    return tuple(dict.fromkeys(found))
+
+
 def queue(
     project: Project,
     order: Order = "score",
@@ -49,7 +61,7 @@ def queue(
     picked = [
         i
         for i, b in enumerate(project.beads)
-        if (status is None or b.status == status) and (not flagged or b.flags)
+        if (status is None or b.status == status) and (not flagged or flags(project, b))
     ]
     if order == "score":
         picked.sort(key=lambda i: (project.beads[i].score, i))
@@ -107,7 +119,9 @@ def summarize(project: Project) -> Summary:
         percent_reviewed=round(100.0 * reviewed / total, 1) if total else 100.0,
         edited=len(distances),
         mean_post_edit_distance=round(sum(distances) / len(distances), 4) if distances else None,
-        flagged_left=sum(1 for b in project.beads if b.flags and b.status == BeadStatus.PENDING),
+        flagged_left=sum(
+            1 for b in project.beads if b.status == BeadStatus.PENDING and flags(project, b)
+        ),
     )
 
 
@@ -123,7 +137,7 @@ def bead_row(project: Project, index: int) -> dict[str, Any]:
         "band": band(bead.score),
         "status": bead.status.value,
         "origin": bead.origin.value,
-        "flags": list(bead.flags),
+        "flags": list(flags(project, bead)),
         "note": bead.note,
         "source": project.source_text(bead),
         "draft": draft_text(project, bead),
