@@ -150,6 +150,14 @@ def review(
         str | None,
         typer.Option("--reviewer", help="Name recorded with each decision (default: login)."),
     ] = None,
+    single_key: Annotated[
+        bool,
+        typer.Option(
+            "--single-key",
+            "-k",
+            help="Act on a key press, no Enter (e, c, s, j still prompt for their argument).",
+        ),
+    ] = False,
     quiet: Quiet = False,
 ) -> None:
     """Review pairs one at a time, least certain first; every decision is saved at once.
@@ -181,11 +189,11 @@ def review(
         if not picked:
             info("nothing to review with these filters", quiet)
             return
-        _interactive(recorder, picked, who)
+        _interactive(recorder, picked, who, single_key)
         info(_farewell(recorder.state.project), quiet)
 
 
-def _interactive(recorder: Recorder, picked: tuple[int, ...], who: str) -> None:
+def _interactive(recorder: Recorder, picked: tuple[int, ...], who: str, single_key: bool) -> None:
     import click
 
     from align.review.session import start
@@ -193,13 +201,15 @@ def _interactive(recorder: Recorder, picked: tuple[int, ...], who: str) -> None:
 
     console = Console(highlight=False)
     recorder.state = start(recorder.state.project, picked).first_pending()
-    console.print("bitext review: type ? for help, q to quit (decisions are saved as you go)")
+    how = "press" if single_key else "type"
+    console.print(f"bitext review: {how} ? for help, q to quit (decisions are saved as you go)")
 
     def edit_text(text: str) -> str | None:
         edited = click.edit(text + "\n")
         return None if edited is None else edited.strip()
 
-    Loop(console, recorder, who, console.input, edit_text).run()
+    read_key = click.getchar if single_key else None
+    Loop(console, recorder, who, console.input, edit_text, read_key).run()
 
 
 def _farewell(project: Project) -> str:

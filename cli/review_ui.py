@@ -24,7 +24,7 @@ from align.review.session import Action
 from align.review.stats import band, draft_text, flags, has_reference
 
 HELP = """\
-Commands (type one, then Enter):
+Commands (type one, then Enter; with --single-key just press the keys):
   a          accept this pair              r        reject this pair
   e [TEXT]   edit the target (asks for TEXT if left out; empty cancels)
   E          edit the target in $EDITOR (for long text)
@@ -141,7 +141,37 @@ def _numbered(project: Project, bead: Bead, side: str) -> Text:
 
 
 ReadLine = Callable[[str], str]
+ReadKey = Callable[[], str]
 EditText = Callable[[str], str | None]
+
+_FIRST_KEYS = set("arunpqhE?\r\n")  # complete commands in one key
+_SECOND_KEYS = {"m": "+-", ">": "st", "<": "st"}  # a second key completes these
+
+
+def read_keys(console: Console, read_key: ReadKey, read_line: ReadLine, prompt: str) -> str:
+    """Single-keypress mode: build the same command line from keys, no Enter needed.
+
+    Commands with an argument (e, c, s, j) fall back to a prompt for it, so the loop only
+    ever sees line commands and both modes share ``parse_command``.
+    """
+    console.print(prompt, end="", markup=False, highlight=False)
+    key = read_key()
+    if key in _FIRST_KEYS:
+        console.print(key.strip())
+        return key.strip()
+    if key in _SECOND_KEYS:
+        console.print(key, end="")
+        second = read_key()
+        console.print(second)
+        if second not in _SECOND_KEYS[key]:
+            raise InputError(f"{key} needs one of {', '.join(_SECOND_KEYS[key])} next")
+        return key + second
+    console.print(key)
+    if key == "j":
+        return "j " + read_line("jump to position: ")
+    if key in "ecs":
+        return key
+    raise InputError(f"unknown key {key!r}; press ? for help")
 
 
 @dataclass
@@ -153,6 +183,7 @@ class Loop:
     who: str
     read_line: ReadLine
     edit_text: EditText
+    read_key: ReadKey | None = None  # set: single-keypress mode
 
     def action(self, command: Command) -> Action | None:
         """The Action a command asks for, prompting for missing text; None when cancelled."""
@@ -220,13 +251,16 @@ class Loop:
             state = self.recorder.state
             position = f"{state.cursor + 1}/{len(state.queue)}"
             render(self.console, state.project, state.current, position)
+            prompt = f"review {position}> "
             try:
-                line = self.read_line(f"review {position}> ")
-            except EOFError:
-                break
-            try:
+                if self.read_key is None:
+                    line = self.read_line(prompt)
+                else:
+                    line = read_keys(self.console, self.read_key, self.read_line, prompt)
                 if not self.step(line):
                     break
+            except EOFError:
+                break
             except InputError as exc:
                 self.console.print(f"! {exc}", style="bold red", markup=False, highlight=False)
 

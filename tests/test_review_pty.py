@@ -77,6 +77,38 @@ def test_keys_in_a_terminal_leave_the_expected_project(tmp_path: Path) -> None:
     assert not journal_path(path).exists()
 
 
+def test_single_key_mode_needs_no_enter(tmp_path: Path) -> None:
+    path = write(tmp_path)
+    child = spawn(path, "--order", "doc", "--single-key")
+    child.send("a")  # accept #1
+    child.expect(PROMPT)
+    child.send("m")
+    child.send("+")  # merge #2 with #3
+    child.expect(PROMPT)
+    child.send("e")
+    child.expect("new target")
+    child.sendline("Views were exchanged; cooperation agreed.")
+    child.expect(PROMPT)
+    child.send("x")
+    child.expect("unknown key")
+    child.expect(PROMPT)
+    child.send("j")
+    child.expect("jump to position")
+    child.sendline("4")
+    child.expect(PROMPT)
+    child.send("r")
+    child.expect(PROMPT)
+    child.send("u")  # undo the reject
+    child.expect(PROMPT)
+    child.send("q")
+    child.expect(pexpect.EOF)
+    p = read_project(path)
+    assert [b.status for b in p.beads[:2]] == [BeadStatus.ACCEPTED, BeadStatus.EDITED]
+    assert p.beads[1].source == (1, 2, 3)
+    assert p.beads[1].text == "Views were exchanged; cooperation agreed."
+    assert all(b.status == BeadStatus.PENDING for b in p.beads[2:])
+
+
 def test_sigkill_mid_review_loses_no_acknowledged_decision(tmp_path: Path) -> None:
     path = write(tmp_path)
     child = spawn(path)  # score order: #4, #2, #3, #6, #5, #1
