@@ -1,59 +1,167 @@
 """Sentence segmentation for Chinese and English with exact character offsets.
 
-First version: paragraphs from blank lines, Markdown headings as their own segments, Chinese
-sentences ending at 。！？ (with closing quotes/brackets kept), English sentences ending at .!?
-before a capitalised word, except after common abbreviations.
+Every later stage inherits a wrong split, so the rules follow how official and literary texts
+are actually written rather than a generic "full stop + space" heuristic.
+
+Contract. ``segment(text, lang)`` returns segments in document order, non-overlapping, never
+empty and never starting or ending with whitespace. A segment covers ``text[start:end]``; for a
+heading that span is ``markup + segment.text`` (``markup`` is the ``## `` prefix, kept out of the
+text so it is not translated), for every other segment ``markup`` is empty and
+``segment.text == text[start:end]``. The gaps between spans hold only whitespace and the
+optional closing ``#`` run of a Markdown heading, so the original is rebuilt exactly as
+``gap_0 + markup_0 + text_0 + gap_1 + ...`` (see ``tests/test_segment_props.py``). A segment's
+text may contain a line break when the input is hard-wrapped.
+
+Paragraphs are blocks separated by blank lines; ``Segment.paragraph`` is their 0-based index.
+Inside a paragraph a line break also ends a segment when a Markdown heading or an enumerated
+item (``一、`` ``（一）`` ``(1)`` ``1.`` ``1．`` ``第一，`` ``a)`` ``-``) starts the next line,
+or when the line is short and does not end in continuation punctuation (a title, a dateline);
+other line breaks are hard wraps and stay inside the sentence. A paragraph that is one short
+line without final punctuation, followed by a blank line, is a plain-text heading.
+
+Chinese (also Traditional; full- and half-width marks alike). A sentence ends after a run of
+。｡！？!? or an ellipsis (…… ⋯ ...), plus the closing quotes and brackets that follow it
+(” ’ 」 』 ） 》 ) ] " ', also across spaces before an unambiguous closer). It does not end
+inside a 《…》 title, before continuation punctuation (，、；：), or at an ellipsis followed by
+a space and more text on the same line (a pause: ``我…… 我``). A half-width ``.`` ends a
+sentence only after a Han character or a closer, so 6,645.8亿, 3.5%, ``1.`` and URLs stay
+whole. With ``split_semicolons`` ；/; end a segment too (long enumerating sentences).
+A quote holding several sentences is split inside; each part keeps its own marks.
+
+English. A sentence ends at . ! ? or an ellipsis (``...`` ``…`` ``. . .``) plus closers, when
+whitespace and an upper-case letter, digit or opening quote/bracket follow. ! ? and ellipses
+followed by a lower-case word never end it (``"Why?" he asked``). A period does not end it
+after:
+
+* a title or reference abbreviation that never closes a sentence (Mr. Dr. St. e.g. i.e. ...);
+* No. Art. Vol. p. Fig. ... when a number follows;
+* an enumerator that opens the segment (``2. The parties``), a decimal or an unspaced initial
+  (``S.Lavrov``), since there is no whitespace after the period.
+
+**Sentence-final abbreviations.** Initials (``W. Yi``), dotted acronyms (U.S. U.N. H.E. a.m.),
+month abbreviations and company/list abbreviations (Inc. Ltd. Co. etc. Jr.) may end a
+sentence. After them the segmenter splits only when the next word is one of a closed list of
+common sentence openers (The, This, He, It, We, In, But, ...): ``in the U.S. The talks`` splits,
+``U.S. President Bush`` and ``W. Yi`` do not. This is best effort: a proper noun after a
+sentence-final abbreviation stays joined.
 """
 
 from __future__ import annotations
+
+import bisect
+import sys
+from collections.abc import Iterator
 
 import regex
 
 from align.model import Segment, SegmentKind
 
-_PARA_SPLIT = regex.compile(r"\n[ \t\u3000]*\n")
-_HEADING = regex.compile(r"^(#{1,6}[ \t]+)(.*?)[ \t#]*$")
-_CLOSERS = "”’」』）》)\"'］]"
-_ZH_END = regex.compile(rf"(?:[。！？!?]+|……|…)[{regex.escape(_CLOSERS)}]*")
-_EN_END = regex.compile(rf"[.!?]+[{regex.escape(_CLOSERS)}]*(?=\s+[\"'“‘(\[]*[\p{{Lu}}\d])")
-_EN_ABBREV = frozenset(
-    "mr mrs ms dr st no art vol e.g i.e u.s u.n h.e prof gen sen rep gov jr sr co inc ltd vs"
-    " etc fig jan feb mar apr jun jul aug sep sept oct nov dec".split()
+Span = tuple[int, int]
+
+_PARA_BREAK = regex.compile(r"\n(?:[^\S\n]*\n)+")
+_HSPACE = r"[^\S\n]"
+_CLOSE_ANY = "”’」』）》〉】〕］｝»›)]\"'"
+_CLOSE_SURE = "”’」』）》〉】〕］｝»›"  # never an opener, so it may follow a space
+_CLOSER = rf"(?:[{regex.escape(_CLOSE_ANY)}]|{_HSPACE}+[{regex.escape(_CLOSE_SURE)}])"
+_ELLIPSIS = r"(?:…++|⋯++|\.{3,}+|。{3,}+|(?:\. ){2,}\.)"
+_STUTTER = r"(?<=(\p{Han}))(?:…++|⋯++)\1"  # 我……我: a hesitation, not a sentence end
+
+
+def _zh_end(semi: bool) -> regex.Pattern[str]:
+    """A run of hard terminators (maybe with ellipses) or an ellipsis that is not a pause,
+    then closers, never before continuation punctuation."""
+    hard = "[。｡！？!?；;]" if semi else "[。｡！？!?]"
+    hard = rf"(?:{hard}|(?<=[\p{{Han}}”’」』）)\]\"'])[.．](?![\w.．]))"
+    return regex.compile(
+        rf"(?:(?:{_ELLIPSIS})*+{hard}(?:{hard}|{_ELLIPSIS})*+{_CLOSER}*+"
+        rf"|(?<![…⋯.。])(?!{_STUTTER}){_ELLIPSIS}(?:{_CLOSER}++|(?!{_HSPACE}+\S))"
+        rf"|[—―─]++[”’」』]{_CLOSER}*+)"
+        rf"(?!{_HSPACE}*[，,、：:；;])"
+    )
+
+
+_ZH_END = _zh_end(False)
+_ZH_END_SEMI = _zh_end(True)
+_TITLE = regex.compile(r"《[^《》\n]{0,300}》")
+
+# English: candidates only; the abbreviation checks need the words around them.
+_EN_END = regex.compile(
+    rf"(?:{_ELLIPSIS}|[.!?]++|[—–]++(?=[\"'”’]))(?:[{regex.escape(_CLOSE_ANY)}])*+(?=\s|\Z)"
 )
+_EN_END_SEMI = regex.compile(
+    rf"(?:{_ELLIPSIS}|[.!?]++|[—–]++(?=[\"'”’])|;)(?:[{regex.escape(_CLOSE_ANY)}])*+(?=\s|\Z)"
+)
+_EN_NEXT = regex.compile(r"\s+[\"'“‘(\[«]*(\S)(\p{L}*)")
+_EN_WORD_BEFORE = regex.compile(r"(?<![\p{L}\p{N}.'’-])[\p{L}\p{N}.'’-]*\Z")
+
+_ENUMERATOR = regex.compile(
+    r"(?:[一二三四五六七八九十百零〇两]+[、．.]"
+    r"|[（(][一二三四五六七八九十百零〇\d]{1,4}[）)]"
+    r"|\(?\d{1,3}[.．)、](?!\d)"
+    r"|第[一二三四五六七八九十百零〇\d]+[，,、：:]?"
+    r"|[①-⑳]"
+    r"|\(?[a-z][.)]|\((?:[ivx]{1,5})\)|[IVX]{1,5}\."
+    r"|[-*•·▪])"
+)
+_ENUM_LINE = regex.compile(rf"{_HSPACE}*{_ENUMERATOR.pattern}(?=\s|\S)")
+_ENUM_ONLY = regex.compile(rf"{_HSPACE}*{_ENUMERATOR.pattern}{_HSPACE}*")
+_ATX = regex.compile(
+    r"[^\S\n]{0,3}(#{1,6}[^\S\n]+)(\S(?:[^\n]*?\S)??)(?:[^\S\n]+#+)?[^\S\n]*$", regex.M
+)
+_FINAL_PUNCT = "。｡！？!?….．；;：:，,、-–—"
+_CONTINUES = regex.compile(r"[，,、；;：:\-–—(（“‘\"'/]\Z")
+
+_EN_NEVER_END = frozenset(
+    "mr mrs ms mx dr prof gen sen rep gov st hon amb rev capt col lt maj sgt cmdr adm pres"
+    " messrs mme mlle fr e.g i.e cf viz vs approx dept esp".split()
+)
+_EN_BEFORE_NUMBER = frozenset("no nos art arts vol vols p pp para paras fig figs sec ch op".split())
+_EN_MAY_END = frozenset(
+    "inc ltd co corp jr sr etc al bros jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+_EN_OPENERS = frozenset(
+    "the a an this that these those there then thus however but and so yet or nor it its he she"
+    " we they i you his her their our my your in on at as by for from with after before when"
+    " while if although though since during under over what who why how where which this"
+    " meanwhile moreover furthermore also some many most all both each one no not".split()
+)
+_SHORT_LINE = {"zh": 30, "en": 50}
+_HEADING_MAX = {"zh": 40, "en": 80}
 
 
-def segment(text: str, lang: str = "zh") -> list[Segment]:
-    """Split ``text`` into sentences; ``lang`` is ``zh`` or ``en`` (region subtags ignored)."""
-    base = lang.split("-")[0].lower()
+def segment(text: str, lang: str = "zh", *, split_semicolons: bool = False) -> list[Segment]:
+    """Split ``text`` into sentences and headings; ``lang`` is ``zh`` or ``en``.
+
+    Region subtags are ignored (``zh-Hant`` is Chinese); any other language gets the English
+    rules, which suit space-separated scripts.
+    """
+    base = "zh" if lang.split("-")[0].lower() in {"zh", "ja", "ko"} else "en"
+    titles = [m.span() for m in _TITLE.finditer(text)] if base == "zh" and "《" in text else []
     segments: list[Segment] = []
-    for paragraph, (p_start, p_end) in enumerate(_paragraph_spans(text)):
-        for kind, markup, start, end in _split_paragraph(text, p_start, p_end, base):
-            body_start = start + len(markup)
+    paragraphs = _paragraph_spans(text)
+    for index, (p_start, p_end) in enumerate(paragraphs):
+        last = index == len(paragraphs) - 1
+        for kind, markup, start, end in _paragraph_segments(
+            text, p_start, p_end, base, split_semicolons, titles, last
+        ):
             segments.append(
                 Segment(
-                    id=len(segments),
-                    text=text[body_start:end],
-                    paragraph=paragraph,
-                    start=start,
-                    end=end,
-                    kind=kind,
-                    markup=markup,
+                    len(segments), text[start + len(markup) : end], index, start, end, kind, markup
                 )
             )
     return segments
 
 
-def _paragraph_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
-    pos = 0
-    for match in _PARA_SPLIT.finditer(text):
-        spans.append((pos, match.start()))
+def _paragraph_spans(text: str) -> list[Span]:
+    spans, pos = [], 0
+    for match in _PARA_BREAK.finditer(text):
+        spans.append(_strip(text, pos, match.start()))
         pos = match.end()
-    spans.append((pos, len(text)))
-    return [s for s in (_strip_span(text, a, b) for a, b in spans) if s[0] < s[1]]
+    spans.append(_strip(text, pos, len(text)))
+    return [s for s in spans if s[0] < s[1]]
 
 
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+def _strip(text: str, start: int, end: int) -> Span:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -61,47 +169,154 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _split_paragraph(
-    text: str, start: int, end: int, lang: str
-) -> list[tuple[SegmentKind, str, int, int]]:
+def _paragraph_segments(
+    text: str, start: int, end: int, lang: str, semi: bool, titles: list[Span], last: bool
+) -> Iterator[tuple[SegmentKind, str, int, int]]:
+    simple = text.find("\n", start, end) < 0 and text.find("#", start, end) < 0
+    blocks = [(SegmentKind.SENTENCE, "", start, end)] if simple else _blocks(text, start, end, lang)
+    for kind, markup, a, b in blocks:
+        if kind is SegmentKind.HEADING:
+            yield kind, markup, a, b
+            continue
+        spans = _sentence_spans(text, a, b, lang, semi, titles)
+        if (
+            len(blocks) == 1
+            and len(spans) == 1
+            and not last
+            and _is_plain_heading(text, a, b, lang)
+        ):
+            yield SegmentKind.HEADING, "", a, b
+            continue
+        for s, e in spans:
+            yield SegmentKind.SENTENCE, "", s, e
+
+
+def _is_plain_heading(text: str, start: int, end: int, lang: str) -> bool:
+    """A short line without final punctuation, followed by a blank line, is a title."""
+    if end - start > _HEADING_MAX[lang] or text.find("\n", start, end) >= 0:
+        return False
+    body = text[start:end].rstrip(_CLOSE_ANY + " ")
+    return (
+        bool(body)
+        and body[-1] not in _FINAL_PUNCT
+        and regex.search(r"[\p{L}\p{N}]", body) is not None
+    )
+
+
+def _blocks(text: str, start: int, end: int, lang: str) -> list[tuple[SegmentKind, str, int, int]]:
+    """Cut a multi-line paragraph at headings, enumerated lines and short title-like lines."""
+    lines = _line_spans(text, start, end)
     out: list[tuple[SegmentKind, str, int, int]] = []
-    pos = start
-    # A Markdown heading line is its own segment even without a blank line after it.
-    line_end = text.find("\n", start, end)
-    first_line = text[start : end if line_end < 0 else line_end]
-    heading = _HEADING.match(first_line)
-    if heading:
-        h_end = start + heading.end(2)
-        out.append((SegmentKind.HEADING, heading.group(1), start, h_end))
-        pos = end if line_end < 0 else line_end
-    for a, b in _sentence_spans(text, pos, end, lang):
-        out.append((SegmentKind.SENTENCE, "", a, b))
+    block_start: int | None = None
+    for i, (a, b) in enumerate(lines):
+        heading = _ATX.match(text, a, b)
+        if heading:
+            if block_start is not None:
+                out.append((SegmentKind.SENTENCE, "", block_start, lines[i - 1][1]))
+                block_start = None
+            out.append((SegmentKind.HEADING, heading.group(1), heading.start(1), heading.end(2)))
+            continue
+        if block_start is None:
+            block_start = a
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt is None or _hard_break(text, (a, b), nxt, lang):
+            out.append((SegmentKind.SENTENCE, "", block_start, b))
+            block_start = None
     return out
 
 
-def _sentence_spans(text: str, start: int, end: int, lang: str) -> list[tuple[int, int]]:
-    chunk = text[start:end]
-    cuts = [m.end() for m in _ZH_END.finditer(chunk)] if lang == "zh" else _en_cuts(chunk)
-    spans = []
-    prev = 0
-    for cut in [*cuts, len(chunk)]:
-        a, b = _strip_span(chunk, prev, cut)
+def _line_spans(text: str, start: int, end: int) -> list[Span]:
+    spans, pos = [], start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        spans.append(_strip(text, pos, stop))
+        pos = stop + 1
+    return [s for s in spans if s[0] < s[1]]
+
+
+def _hard_break(text: str, line: Span, nxt: Span, lang: str) -> bool:
+    """Does the line break between ``line`` and ``nxt`` end a segment?"""
+    if _ENUM_ONLY.fullmatch(text, *line):
+        return False  # an enumerator is never a segment on its own
+    if _ATX.match(text, *nxt) or _ENUM_LINE.match(text, *nxt):
+        return True
+    if line[1] - line[0] > _SHORT_LINE[lang] or _CONTINUES.search(text, *line):
+        return False
+    return lang == "zh" or not text[nxt[0]].islower()
+
+
+def _sentence_spans(
+    text: str, start: int, end: int, lang: str, semi: bool, titles: list[Span]
+) -> list[Span]:
+    if lang == "zh":
+        pattern = _ZH_END_SEMI if semi else _ZH_END
+        if titles:
+            cuts = [
+                m.end()
+                for m in pattern.finditer(text, start, end)
+                if not _inside(titles, m.start())
+            ]
+        else:
+            cuts = [m.end() for m in pattern.finditer(text, start, end)]
+    else:
+        cuts = _en_cuts(text, start, end, semi)
+    spans, prev = [], start
+    for cut in cuts:
+        a, b = _strip(text, prev, cut)
         if a < b:
-            spans.append((start + a, start + b))
-        prev = cut
+            spans.append((a, b))
+            prev = cut
+    a, b = _strip(text, prev, end)
+    if a < b:
+        spans.append((a, b))
     return spans
 
 
-def _en_cuts(chunk: str) -> list[int]:
-    cuts = []
-    for match in _EN_END.finditer(chunk):
-        if match.group().startswith(".") and _before_is_abbreviation(chunk, match.start()):
-            continue
-        cuts.append(match.end())
+def _inside(titles: list[Span], pos: int) -> bool:
+    i = bisect.bisect_right(titles, (pos, sys.maxsize)) - 1
+    return i >= 0 and titles[i][0] < pos < titles[i][1]
+
+
+def _en_cuts(text: str, start: int, end: int, semi: bool) -> list[int]:
+    cuts: list[int] = []
+    seg_start = start
+    for match in (_EN_END_SEMI if semi else _EN_END).finditer(text, start, end):
+        if match.end() >= end:
+            break
+        if _en_boundary(text, match, seg_start, end):
+            cuts.append(match.end())
+            seg_start = match.end()
     return cuts
 
 
-def _before_is_abbreviation(chunk: str, dot: int) -> bool:
-    word = regex.search(r"[\p{L}.]*$", chunk[:dot])
-    token = word.group().lower() if word else ""
-    return token in _EN_ABBREV or (len(token) == 1 and token.isalpha())
+def _en_boundary(text: str, match: regex.Match[str], seg_start: int, end: int) -> bool:
+    nxt = _EN_NEXT.match(text, match.end(), end)
+    if nxt is None:
+        return True
+    first = nxt.group(1)
+    if first.islower() or first in ",;:-–—)]":
+        return False
+    punct = match.group().rstrip(_CLOSE_ANY)
+    if punct != ".":
+        return not (punct[-1] in ".…" and _stutter(text, match, nxt))
+    if match.group() != ".":
+        return True  # a closing quote or bracket after the period: the sentence is over
+    if _ENUM_ONLY.fullmatch(text, seg_start, match.end()):
+        return False
+    before = _EN_WORD_BEFORE.search(text, max(seg_start, match.start() - 40), match.start())
+    word = (before.group() if before else "").lower().strip("'’")
+    if word in _EN_NEVER_END:
+        return False
+    if word in _EN_BEFORE_NUMBER:
+        return not first.isdigit()
+    if word in _EN_MAY_END or (len(word) == 1 and word.isalpha()) or "." in word:
+        return (first + nxt.group(2)).lower() in _EN_OPENERS
+    return True
+
+
+def _stutter(text: str, match: regex.Match[str], nxt: regex.Match[str]) -> bool:
+    """``I... I've`` repeats the word before the ellipsis: a hesitation, not a new sentence."""
+    before = _EN_WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
+    word = before.group().lower().strip("'’") if before else ""
+    return word == (nxt.group(1) + nxt.group(2)).lower()

@@ -1,0 +1,185 @@
+"""Boundary precision/recall/F1 of bitext's segmenter and pySBD on MAC-Dev, side by side.
+
+Each ``NNN.zh.raw`` / ``NNN.en.raw`` is the gold units of ``NNN.zh`` / ``NNN.en`` joined (zh with
+no separator, en with one space) on one line. A boundary is the end of a unit, measured as the
+number of non-whitespace characters before it, so a tool that attaches a space to either side
+of a boundary (or drops one) is scored the same. The end of the text is not a boundary.
+
+    python scripts/bench_segment.py [BENCH_DIR] [--json]
+
+BENCH_DIR defaults to ``$BITEXT_BENCH_DIR`` or ``../shared/benchmarks/mac-dev``. The texts are
+copyrighted: they are read at run time and never copied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+LANGS = ("zh", "en")
+JOINERS = {"zh": "", "en": " "}
+Splitter = Callable[[str, str], list[tuple[int, int]]]
+
+
+@dataclass(frozen=True)
+class Doc:
+    name: str
+    lang: str
+    raw: str
+    units: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Score:
+    tool: str
+    lang: str
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "tool": self.tool,
+            "lang": self.lang,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
+
+
+def default_dir() -> Path:
+    env = os.environ.get("BITEXT_BENCH_DIR")
+    if env:
+        path = Path(env)
+        return path / "mac-dev" if (path / "mac-dev").is_dir() else path
+    return Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "mac-dev"
+
+
+def load_docs(bench_dir: Path, langs: Sequence[str] = LANGS) -> list[Doc]:
+    """Read every ``NNN.<lang>.raw`` with its gold units; check that the units rebuild it."""
+    docs = []
+    for lang in langs:
+        for raw_path in sorted(bench_dir.glob(f"*.{lang}.raw")):
+            name = raw_path.name.removesuffix(f".{lang}.raw")
+            raw = raw_path.read_text(encoding="utf-8").rstrip("\n")
+            gold = (bench_dir / f"{name}.{lang}").read_text(encoding="utf-8")
+            units = tuple(gold.rstrip("\n").split("\n"))
+            if JOINERS[lang].join(units) != raw:
+                raise ValueError(f"{raw_path}: the gold units do not rebuild the raw text")
+            docs.append(Doc(name, lang, raw, units))
+    return docs
+
+
+def _nonspace_prefix(text: str) -> list[int]:
+    """``prefix[i]`` = non-whitespace characters in ``text[:i]``."""
+    return [0, *itertools.accumulate(0 if ch.isspace() else 1 for ch in text)]
+
+
+def gold_boundaries(doc: Doc) -> set[int]:
+    prefix = _nonspace_prefix(doc.raw)
+    ends, pos = set(), 0
+    for unit in doc.units[:-1]:
+        pos += len(unit)
+        ends.add(prefix[pos])
+        pos += len(JOINERS[doc.lang])
+    return ends
+
+
+def predicted_boundaries(doc: Doc, spans: list[tuple[int, int]]) -> set[int]:
+    prefix = _nonspace_prefix(doc.raw)
+    total = prefix[-1]
+    return {prefix[end] for _, end in spans} - {total, 0}
+
+
+def bitext_spans(text: str, lang: str) -> list[tuple[int, int]]:
+    from align.segment import segment
+
+    return [(s.start, s.end) for s in segment(text, lang)]
+
+
+def pysbd_spans(text: str, lang: str) -> list[tuple[int, int]]:
+    """pySBD's sentences located in order in the text (robust to its whitespace handling)."""
+    import pysbd
+
+    sentences = pysbd.Segmenter(language=lang, clean=False).segment(text)
+    spans, pos = [], 0
+    for sentence in sentences:
+        piece = sentence.strip()
+        if not piece:
+            continue
+        found = text.find(piece, pos)
+        if found < 0:
+            raise ValueError(f"pySBD changed the text near offset {pos}")
+        spans.append((found, found + len(piece)))
+        pos = found + len(piece)
+    return spans
+
+
+TOOLS: dict[str, Splitter] = {"bitext": bitext_spans, "pysbd": pysbd_spans}
+
+
+def evaluate(docs: Sequence[Doc], tools: dict[str, Splitter] | None = None) -> list[Score]:
+    """Micro-averaged boundary scores per tool and language."""
+    scores = []
+    for tool, split in (tools or TOOLS).items():
+        for lang in sorted({d.lang for d in docs}, key=LANGS.index):
+            tp = fp = fn = 0
+            for doc in (d for d in docs if d.lang == lang):
+                gold = gold_boundaries(doc)
+                pred = predicted_boundaries(doc, split(doc.raw, lang))
+                tp, fp, fn = tp + len(gold & pred), fp + len(pred - gold), fn + len(gold - pred)
+            scores.append(Score(tool, lang, tp, fp, fn))
+    return scores
+
+
+def format_table(scores: Sequence[Score]) -> str:
+    lines = [f"{'tool':<8} {'lang':<4} {'P':>7} {'R':>7} {'F1':>7} {'tp':>6} {'fp':>5} {'fn':>5}"]
+    for s in scores:
+        lines.append(
+            f"{s.tool:<8} {s.lang:<4} {s.precision:7.4f} {s.recall:7.4f} {s.f1:7.4f}"
+            f" {s.tp:6d} {s.fp:5d} {s.fn:5d}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("bench_dir", nargs="?", type=Path, default=None, help="MAC-Dev folder")
+    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    args = parser.parse_args(argv)
+    bench_dir = args.bench_dir or default_dir()
+    if not bench_dir.is_dir():
+        print(f"bench_segment: {bench_dir}: no such folder; pass BENCH_DIR", file=sys.stderr)
+        return 1
+    scores = evaluate(load_docs(bench_dir))
+    if args.json:
+        print(json.dumps([s.as_dict() for s in scores], indent=2))
+    else:
+        print(format_table(scores))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
