@@ -71,7 +71,7 @@ def _zh_end(semi: bool) -> regex.Pattern[str]:
     """A run of hard terminators (maybe with ellipses) or an ellipsis that is not a pause,
     then closers, never before continuation punctuation."""
     hard = "[。｡！？!?；;]" if semi else "[。｡！？!?]"
-    hard = rf"(?:{hard}|(?<=[\p{{Han}}”’」』）)\]\"'])[.．](?![\w.．]))"
+    hard = rf"(?:{hard}|(?<=[\p{{Han}}”’」』）)\]\"'])[.．](?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ.．]))"
     return regex.compile(
         rf"(?:(?:{_ELLIPSIS})*+{hard}(?:{hard}|{_ELLIPSIS})*+{_CLOSER}*+"
         rf"|(?<![…⋯.。])(?!{_STUTTER}){_ELLIPSIS}(?:{_CLOSER}++|(?!{_HSPACE}+\S))"
@@ -295,6 +295,8 @@ def _en_boundary(text: str, match: regex.Match[str], seg_start: int, end: int) -
     if nxt is None:
         return True
     first = nxt.group(1)
+    if match.group()[0] == ";":
+        return True
     if first.islower() or first in ",;:-–—)]":
         return False
     punct = match.group().rstrip(_CLOSE_ANY)

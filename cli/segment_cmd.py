@@ -1,0 +1,75 @@
+"""``bitext segment``: show how a document is cut into sentences, as text or JSON with offsets."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import regex
+import typer
+
+from align.model import Segment
+from align.segment import segment as split_text
+from align.textio import read_text
+from cli.common import Quiet, info
+
+_LINE_BREAK = regex.compile(r"\s*\n\s*")
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+def segments_json(segments: list[Segment], lang: str, path: str) -> str:
+    """The same shape as a project side (``lang``, ``path``, ``segments``) so scripts share code."""
+    side = {
+        "lang": lang,
+        "path": path,
+        "segments": [
+            {
+                "id": s.id,
+                "text": s.text,
+                "paragraph": s.paragraph,
+                "start": s.start,
+                "end": s.end,
+                "kind": s.kind.value,
+                "markup": s.markup,
+            }
+            for s in segments
+        ],
+    }
+    return json.dumps(side, ensure_ascii=False, indent=1)
+
+
+def one_line(seg: Segment, lang: str) -> str:
+    """A hard-wrapped sentence printed on one line: CJK joins its lines, English with a space."""
+    return _LINE_BREAK.sub("" if lang == "zh" else " ", seg.text)
+
+
+def segment(
+    file: Annotated[
+        Path, typer.Argument(help="Text or Markdown file (UTF-8 or GB18030).", metavar="FILE")
+    ],
+    lang: Annotated[Lang, typer.Option("--lang", "-l", help="Language of the text.")] = Lang.zh,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print JSON: each segment with offsets and paragraph id."),
+    ] = False,
+    split_semicolons: Annotated[
+        bool,
+        typer.Option("--split-semicolons", help="Also end a segment at ；/; (long enumerations)."),
+    ] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Split FILE into sentences and print one per line (headings included, markup removed)."""
+    loaded = read_text(file)
+    if loaded.encoding == "gb18030":
+        info(f"{file}: read as GB18030 (not UTF-8)", quiet)
+    segments = split_text(loaded.text, lang.value, split_semicolons=split_semicolons)
+    if as_json:
+        typer.echo(segments_json(segments, lang.value, str(file)))
+    elif segments:
+        typer.echo("\n".join(one_line(s, lang.value) for s in segments))
