@@ -73,6 +73,7 @@ def _zh_end(semi: bool) -> regex.Pattern[str]:
     hard = "[。｡！？!?；;]" if semi else "[。｡！？!?]"
     hard = rf"(?:{hard}|(?<=[\p{{Han}}”’」』）)\]\"'])[.．](?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ.．]))"
     return regex.compile(
+        rf"(?=[{'；;' if semi else ''}。｡！？!?…⋯.．—―─])"  # lets the engine skip ahead fast
         rf"(?:(?:{_ELLIPSIS})*+{hard}(?:{hard}|{_ELLIPSIS})*+{_CLOSER}*+"
         rf"|(?<![…⋯.。])(?!{_STUTTER}){_ELLIPSIS}(?:{_CLOSER}++|(?!{_HSPACE}+\S))"
         rf"|[—―─]++[”’」』]{_CLOSER}*+)"
@@ -251,7 +252,7 @@ def _sentence_spans(
 ) -> list[Span]:
     if lang == "zh":
         pattern = _ZH_END_SEMI if semi else _ZH_END
-        if titles:
+        if titles and _overlaps(titles, start, end):
             cuts = [
                 m.end()
                 for m in pattern.finditer(text, start, end)
@@ -271,6 +272,11 @@ def _sentence_spans(
     if a < b:
         spans.append((a, b))
     return spans
+
+
+def _overlaps(titles: list[Span], start: int, end: int) -> bool:
+    i = bisect.bisect_left(titles, (start, 0))
+    return (i > 0 and titles[i - 1][1] > start) or (i < len(titles) and titles[i][0] < end)
 
 
 def _inside(titles: list[Span], pos: int) -> bool:

@@ -6,6 +6,7 @@ number of non-whitespace characters before it, so a tool that attaches a space t
 of a boundary (or drops one) is scored the same. The end of the text is not a boundary.
 
     python scripts/bench_segment.py [BENCH_DIR] [--json]
+    python scripts/bench_segment.py --throughput     # MB/s on generated Chinese, 1 MB and 5 MB
 
 BENCH_DIR defaults to ``$BITEXT_BENCH_DIR`` or ``../shared/benchmarks/mac-dev``. The texts are
 copyrighted: they are read at run time and never copied.
@@ -17,7 +18,9 @@ import argparse
 import itertools
 import json
 import os
+import random
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,11 +167,73 @@ def format_table(scores: Sequence[Score]) -> str:
     return "\n".join(lines)
 
 
+_HAN = "".join(map(chr, range(0x4E00, 0x4E00 + 3000)))  # CJK Unified Ideographs
+_SENTENCE_ENDS = ["。"] * 12 + ["！", "？", "……", "。”", "？”"]
+
+
+def generate_zh(nbytes: int, seed: int = 0) -> str:
+    """Chinese-like text of about ``nbytes`` UTF-8 bytes with every construct the rules handle:
+    quotes, titles, numbers, enumerated lines, headings and paragraphs (deterministic)."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    size = 0
+    while size < nbytes:
+        paragraph = []
+        if rng.random() < 0.05:
+            paragraph.append(f"## {''.join(rng.choices(_HAN, k=rng.randint(6, 16)))}\n\n")
+        for _ in range(rng.randint(1, 6)):
+            words = [
+                "".join(rng.choices(_HAN, k=rng.randint(2, 8))) for _ in range(rng.randint(3, 9))
+            ]
+            sentence = "，".join(words)
+            roll = rng.random()
+            if roll < 0.15:
+                sentence = f"{words[0]}说：“{sentence}"
+            elif roll < 0.25:
+                sentence += f"《{words[-1]}》{rng.randint(1, 9999)}.{rng.randint(0, 9)}%"
+            elif roll < 0.30:
+                sentence = f"{rng.choice('一二三四五')}、{sentence}"
+            end = rng.choice(_SENTENCE_ENDS)
+            if sentence.startswith(words[0] + "说：“") and "”" not in end:
+                end += "”"
+            paragraph.append(sentence + end)
+        text = "".join(paragraph) + "\n\n"
+        out.append(text)
+        size += len(text.encode("utf-8"))
+    return "".join(out)
+
+
+def throughput(sizes_mb: Sequence[int] = (1, 5), repeat: int = 3) -> list[tuple[int, float]]:
+    """Best-of-``repeat`` MB/s (UTF-8 bytes) of bitext's Chinese segmenter per text size."""
+    from align.segment import segment
+
+    results = []
+    for size in sizes_mb:
+        text = generate_zh(size * 1_000_000)
+        nbytes = len(text.encode("utf-8"))
+        best = min(_timed(segment, text) for _ in range(repeat))
+        results.append((size, nbytes / best / 1e6))
+    return results
+
+
+def _timed(func: Callable[[str, str], object], text: str) -> float:
+    started = time.perf_counter()
+    func(text, "zh")
+    return time.perf_counter() - started
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("bench_dir", nargs="?", type=Path, default=None, help="MAC-Dev folder")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    parser.add_argument(
+        "--throughput", action="store_true", help="measure MB/s on generated Chinese instead"
+    )
     args = parser.parse_args(argv)
+    if args.throughput:
+        for size, speed in throughput():
+            print(f"bitext zh {size} MB: {speed:.1f} MB/s")
+        return 0
     bench_dir = args.bench_dir or default_dir()
     if not bench_dir.is_dir():
         print(f"bench_segment: {bench_dir}: no such folder; pass BENCH_DIR", file=sys.stderr)

@@ -18,6 +18,14 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="bitext-test-hf-")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--bench-dir",
+        default=None,
+        help="benchmark data folder, e.g. ../shared/benchmarks/mac-dev (or BITEXT_BENCH_DIR)",
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Benchmarks are opt-in: ``--benchmark-only``, ``-m benchmark`` or BITEXT_BENCHMARKS=1."""
     wanted = (

@@ -158,13 +158,18 @@ def test_zh_never_splits_inside_book_titles() -> None:
 def test_zh_semicolons_split_only_with_the_option() -> None:
     text = "一是加强合作；二是深化交流；三是扩大往来。"
     assert texts(text) == [text]
-    assert texts(text, split_semicolons=True) == ["一是加强合作；", "二是深化交流；", "三是扩大往来。"]
+    assert texts(text, split_semicolons=True) == [
+        "一是加强合作；",
+        "二是深化交流；",
+        "三是扩大往来。",
+    ]
     assert texts("甲;乙。", split_semicolons=True) == ["甲;", "乙。"]
 
 
 @pytest.mark.parametrize("enumerator", ["一、", "（一）", "(1)", "1.", "1．", "第一，", "1. "])
 def test_zh_enumerated_line_starts_a_segment(enumerator: str) -> None:
-    text = f"会议决定：\n{enumerator}加强合作\n{enumerator.replace('一', '二').replace('1', '2')}深化交流"
+    second = enumerator.replace("一", "二").replace("1", "2")
+    text = f"会议决定：\n{enumerator}加强合作\n{second}深化交流"
     segs = texts(text)
     assert len(segs) == 3
     assert segs[0] == "会议决定："
@@ -239,7 +244,11 @@ def test_zh_half_width_punctuation_works_like_full_width() -> None:
 
 def test_zh_traditional_chinese() -> None:
     text = "會議於莫斯科舉行。部長們說：「我們支持。」他們簽署了《聯合聲明》。"
-    assert texts(text) == ["會議於莫斯科舉行。", "部長們說：「我們支持。」", "他們簽署了《聯合聲明》。"]
+    assert texts(text) == [
+        "會議於莫斯科舉行。",
+        "部長們說：「我們支持。」",
+        "他們簽署了《聯合聲明》。",
+    ]
 
 
 def test_zh_region_subtags_are_ignored() -> None:
@@ -248,7 +257,12 @@ def test_zh_region_subtags_are_ignored() -> None:
 
 def test_paragraph_indices_follow_blank_lines() -> None:
     segs = segment("甲。乙。\n\n\u3000\u3000丙。\n \n丁。", "zh")
-    assert [(s.text, s.paragraph) for s in segs] == [("甲。", 0), ("乙。", 0), ("丙。", 1), ("丁。", 2)]
+    assert [(s.text, s.paragraph) for s in segs] == [
+        ("甲。", 0),
+        ("乙。", 0),
+        ("丙。", 1),
+        ("丁。", 2),
+    ]
 
 
 def test_offsets_are_exact() -> None:
@@ -339,7 +353,10 @@ def test_en_ellipses() -> None:
 
 
 def test_en_interrupted_quote_followed_by_a_new_quote() -> None:
-    assert texts("'But I—' 'You what?' he snapped.", "en") == ["'But I—'", "'You what?' he snapped."]
+    assert texts("'But I—' 'You what?' he snapped.", "en") == [
+        "'But I—'",
+        "'You what?' he snapped.",
+    ]
 
 
 def test_en_list_items_start_a_segment_and_are_never_alone() -> None:
@@ -357,9 +374,10 @@ def test_en_list_items_start_a_segment_and_are_never_alone() -> None:
 
 
 def test_en_hard_wrapped_lines_are_joined_and_short_lines_are_not() -> None:
-    text = "The ministers agreed that the organisation should be open to\nall. Next.\nDear Sir\nThanks."
+    wrapped = "The ministers agreed that the organisation should be open to\nall."
+    text = f"{wrapped} Next.\nDear Sir\nThanks."
     assert texts(text, "en") == [
-        "The ministers agreed that the organisation should be open to\nall.",
+        wrapped,
         "Next.",
         "Dear Sir",
         "Thanks.",

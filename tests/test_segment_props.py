@@ -21,8 +21,30 @@ _ALPHABET = (
 _TEXT = st.text(alphabet=_ALPHABET, max_size=120)
 _PIECES = st.lists(
     st.sampled_from(
-        ["。", "……", "”", "“", "《", "》", "\n", "\n\n", "## ", "1. ", "（一）", "Mr. ", "U.S. ",
-         "He ", "她说", " ", "... ", "—”", "?' ", "6,645.8亿", "第一，", "；"]
+        [
+            "。",
+            "……",
+            "”",
+            "“",
+            "《",
+            "》",
+            "\n",
+            "\n\n",
+            "## ",
+            "1. ",
+            "（一）",
+            "Mr. ",
+            "U.S. ",
+            "He ",
+            "她说",
+            " ",
+            "... ",
+            "—”",
+            "?' ",
+            "6,645.8亿",
+            "第一，",
+            "；",
+        ]
     )
     | _TEXT,
     max_size=12,
@@ -74,7 +96,7 @@ def test_any_unicode_text_never_crashes(text: str, lang: str) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(sentences=st.lists(st.text(alphabet="会议举行部长们认为", min_size=1, max_size=8), min_size=1))
+@given(st.lists(st.text(alphabet="会议举行部长们认为", min_size=1, max_size=8), min_size=1))
 def test_plain_chinese_sentences_split_at_every_full_stop(sentences: list[str]) -> None:
     text = "".join(s + "。" for s in sentences)
     assert [s.text for s in segment(text, "zh")] == [s + "。" for s in sentences]
