@@ -12,26 +12,31 @@ optional closing ``#`` run of a Markdown heading, so the original is rebuilt exa
 ``gap_0 + markup_0 + text_0 + gap_1 + ...`` (see ``tests/test_segment_props.py``). A segment's
 text may contain a line break when the input is hard-wrapped.
 
-Paragraphs are blocks separated by blank lines; ``Segment.paragraph`` is their 0-based index.
+Paragraphs are blocks separated by blank lines or opened by an indented line (``\u3000\u3000``,
+a tab, two spaces); Chinese text without any blank line is read as one paragraph per line that
+ends a sentence. ``Segment.paragraph`` is the 0-based paragraph index.
 Inside a paragraph a line break also ends a segment when a Markdown heading or an enumerated
-item (``一、`` ``（一）`` ``(1)`` ``1.`` ``1．`` ``第一，`` ``a)`` ``-``) starts the next line,
-or when the line is short and does not end in continuation punctuation (a title, a dateline);
-other line breaks are hard wraps and stay inside the sentence. A paragraph that is one short
-line without final punctuation, followed by a blank line, is a plain-text heading.
+item starts the next line (``一、`` ``（一）`` ``(1)`` ``1.`` ``1．`` ``第一，`` ``第一条``
+``a)`` ``-``), or when the line is short and ends in a word or a closing bracket (a title,
+a dateline); other line breaks are hard wraps and stay inside the sentence. A paragraph that
+is one short line without final punctuation, followed by a blank line, is a plain-text heading.
 
 Chinese (also Traditional; full- and half-width marks alike). A sentence ends after a run of
 。｡！？!? or an ellipsis (…… ⋯ ...), plus the closing quotes and brackets that follow it
 (” ’ 」 』 ） 》 ) ] " ', also across spaces before an unambiguous closer). It does not end
-inside a 《…》 title, before continuation punctuation (，、；：), or at an ellipsis followed by
-a space and more text on the same line (a pause: ``我…… 我``). A half-width ``.`` ends a
-sentence only after a Han character or a closer, so 6,645.8亿, 3.5%, ``1.`` and URLs stay
-whole. With ``split_semicolons`` ；/; end a segment too (long enumerating sentences).
+inside a 《…》 title, before continuation punctuation (，、；：), or at an ellipsis that is a
+hesitation: followed by a space and more text on the same line (``我叫…… 叫``) or by the
+character before it (``我……我``). Interrupted speech (``——”``) ends a sentence. A
+half-width ``.`` ends a sentence only after a Han character or a closer, so 6,645.8亿, 3.5%,
+``1.`` and URLs stay whole. With ``split_semicolons`` ；/; end a segment too (long
+enumerating sentences).
 A quote holding several sentences is split inside; each part keeps its own marks.
 
 English. A sentence ends at . ! ? or an ellipsis (``...`` ``…`` ``. . .``) plus closers, when
 whitespace and an upper-case letter, digit or opening quote/bracket follow. ! ? and ellipses
-followed by a lower-case word never end it (``"Why?" he asked``). A period does not end it
-after:
+followed by a lower-case word never end it (``"Why?" he asked``), nor an ellipsis before a
+repeated word (``I... I``); a dash before a closing quote (``But I—'``) does. A period followed by
+a closing quote or bracket always ends the sentence; a bare period does not end it after:
 
 * a title or reference abbreviation that never closes a sentence (Mr. Dr. St. e.g. i.e. ...);
 * No. Art. Vol. p. Fig. ... when a number follows;
@@ -58,7 +63,14 @@ from align.model import Segment, SegmentKind
 
 Span = tuple[int, int]
 
-_PARA_BREAK = regex.compile(r"\n(?:[^\S\n]*\n)+")
+# A blank line, or a line break before an indented line (\u3000\u3000 or a tab opens a paragraph).
+_PARA_BREAK = regex.compile(r"\n(?:[^\S\n]*\n)+|\n(?=(?:\u3000|\t| {2,})[^\S\n]*\S)")
+# Chinese without any blank line is usually one paragraph per line: a line break after a
+# finished sentence is a paragraph break there (mid-sentence breaks are hard wraps).
+_ZH_LINE_PARA = regex.compile(
+    r"(?<=[。｡！？!?…⋯][”’」』）)\]\"']*+)[^\S\n]*\n|\n(?=(?:\u3000|\t| {2,})[^\S\n]*\S)"
+)
+_BLANK_LINE = regex.compile(r"\n[^\S\n]*\n")
 _HSPACE = r"[^\S\n]"
 _CLOSE_ANY = "”’」』）》〉】〕］｝»›)]\"'"
 _CLOSE_SURE = "”’」』）》〉】〕］｝»›"  # never an opener, so it may follow a space
@@ -99,18 +111,16 @@ _ENUMERATOR = regex.compile(
     r"(?:[一二三四五六七八九十百零〇两]+[、．.]"
     r"|[（(][一二三四五六七八九十百零〇\d]{1,4}[）)]"
     r"|\(?\d{1,3}[.．)、](?!\d)"
-    r"|第[一二三四五六七八九十百零〇\d]+[，,、：:]?"
+    r"|第[一二三四五六七八九十百零〇\d]+(?:[，,、：:]|[条章节款编])"
     r"|[①-⑳]"
-    r"|\(?[a-z][.)]|\((?:[ivx]{1,5})\)|[IVX]{1,5}\."
-    r"|[-*•·▪])"
+    r"|(?:\(?[a-z][.)]|\([ivx]{1,5}\)|[IVX]{1,5}\.|[-*•▪])(?=\s|\Z))"  # Latin ones need a space
 )
-_ENUM_LINE = regex.compile(rf"{_HSPACE}*{_ENUMERATOR.pattern}(?=\s|\S)")
+_ENUM_LINE = regex.compile(rf"{_HSPACE}*{_ENUMERATOR.pattern}")
 _ENUM_ONLY = regex.compile(rf"{_HSPACE}*{_ENUMERATOR.pattern}{_HSPACE}*")
 _ATX = regex.compile(
     r"[^\S\n]{0,3}(#{1,6}[^\S\n]+)(\S(?:[^\n]*?\S)??)(?:[^\S\n]+#+)?[^\S\n]*$", regex.M
 )
 _FINAL_PUNCT = "。｡！？!?….．；;：:，,、-–—"
-_CONTINUES = regex.compile(r"[，,、；;：:\-–—(（“‘\"'/]\Z")
 
 _EN_NEVER_END = frozenset(
     "mr mrs ms mx dr prof gen sen rep gov st hon amb rev capt col lt maj sgt cmdr adm pres"
@@ -139,7 +149,7 @@ def segment(text: str, lang: str = "zh", *, split_semicolons: bool = False) -> l
     base = "zh" if lang.split("-")[0].lower() in {"zh", "ja", "ko"} else "en"
     titles = [m.span() for m in _TITLE.finditer(text)] if base == "zh" and "《" in text else []
     segments: list[Segment] = []
-    paragraphs = _paragraph_spans(text)
+    paragraphs = _paragraph_spans(text, base)
     for index, (p_start, p_end) in enumerate(paragraphs):
         last = index == len(paragraphs) - 1
         for kind, markup, start, end in _paragraph_segments(
@@ -153,9 +163,12 @@ def segment(text: str, lang: str = "zh", *, split_semicolons: bool = False) -> l
     return segments
 
 
-def _paragraph_spans(text: str) -> list[Span]:
+def _paragraph_spans(text: str, lang: str) -> list[Span]:
+    breaks = _PARA_BREAK
+    if lang == "zh" and _BLANK_LINE.search(text) is None:
+        breaks = _ZH_LINE_PARA
     spans, pos = [], 0
-    for match in _PARA_BREAK.finditer(text):
+    for match in breaks.finditer(text):
         spans.append(_strip(text, pos, match.start()))
         pos = match.end()
     spans.append(_strip(text, pos, len(text)))
@@ -242,7 +255,10 @@ def _hard_break(text: str, line: Span, nxt: Span, lang: str) -> bool:
         return False  # an enumerator is never a segment on its own
     if _ATX.match(text, *nxt) or _ENUM_LINE.match(text, *nxt):
         return True
-    if line[1] - line[0] > _SHORT_LINE[lang] or _CONTINUES.search(text, *line):
+    # A short line ending in a word or a closing bracket is a title or dateline. Lines that end
+    # in punctuation are left to the sentence rules (``Mr.`` before a wrap must not split).
+    last = text[line[1] - 1]
+    if line[1] - line[0] > _SHORT_LINE[lang] or not (last.isalnum() or last in _CLOSE_ANY):
         return False
     return lang == "zh" or not text[nxt[0]].islower()
 

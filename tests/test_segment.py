@@ -395,3 +395,32 @@ def test_en_markdown_heading() -> None:
         (SegmentKind.HEADING, "# ", "Joint Communiqué"),
         (SegmentKind.SENTENCE, "", "The meeting was held."),
     ]
+
+
+def test_indented_line_opens_a_paragraph() -> None:
+    segs = segment("会议举行。\n\u3000\u3000部长们发言。\n\n结束了。", "zh")
+    assert [(s.text, s.paragraph) for s in segs] == [
+        ("会议举行。", 0),
+        ("部长们发言。", 1),
+        ("结束了。", 2),
+    ]
+
+
+def test_chinese_without_blank_lines_is_one_paragraph_per_finished_line() -> None:
+    wrapped = "部长们认为国际社会的迫切任务是加强打击恐怖主义的国际法律基础，包括尽快\n通过公约。"
+    text = f"新华社莫斯科11月23日电\n会议举行。部长们发言。\n会议结束。\n{wrapped}"
+    segs = segment(text, "zh")
+    assert [(s.text, s.paragraph) for s in segs] == [
+        ("新华社莫斯科11月23日电", 0),
+        ("会议举行。", 0),
+        ("部长们发言。", 0),
+        ("会议结束。", 1),
+        (wrapped, 2),
+    ]
+
+
+def test_en_abbreviation_at_a_line_end_does_not_split() -> None:
+    assert texts("It was Mr.\nWang who spoke. He left.", "en") == [
+        "It was Mr.\nWang who spoke.",
+        "He left.",
+    ]
