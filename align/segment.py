@@ -105,7 +105,7 @@ _EN_END_SEMI = regex.compile(
     rf"(?:{_ELLIPSIS}|[.!?]++|[—–]++(?=[\"'”’])|;)(?:[{regex.escape(_CLOSE_ANY)}])*+(?=\s|\Z)"
 )
 _EN_NEXT = regex.compile(r"\s+[\"'“‘(\[«]*(\S)(\p{L}*)")
-_EN_WORD_BEFORE = regex.compile(r"(?<![\p{L}\p{N}.'’-])[\p{L}\p{N}.'’-]*\Z")
+_EN_WORD_BEFORE = regex.compile(r"(?r)(?<![\p{L}\p{N}.'’-])[\p{L}\p{N}.'’-]*\Z")
 
 _ENUMERATOR = regex.compile(
     r"(?:[一二三四五六七八九十百零〇两]+[、．.]"
