@@ -143,10 +143,11 @@ _HEADING_MAX = {"zh": 40, "en": 80}
 def segment(text: str, lang: str = "zh", *, split_semicolons: bool = False) -> list[Segment]:
     """Split ``text`` into sentences and headings; ``lang`` is ``zh`` or ``en``.
 
-    Region subtags are ignored (``zh-Hant`` is Chinese); any other language gets the English
-    rules, which suit space-separated scripts.
+    Region subtags are ignored (``zh-Hant`` is Chinese). Japanese shares the Chinese rules (。
+    without spaces); any other language gets the English ones, which suit space-separated
+    scripts.
     """
-    base = "zh" if lang.split("-")[0].lower() in {"zh", "ja", "ko"} else "en"
+    base = "zh" if lang.replace("_", "-").split("-")[0].lower() in {"zh", "ja"} else "en"
     titles = [m.span() for m in _TITLE.finditer(text)] if base == "zh" and "《" in text else []
     segments: list[Segment] = []
     paragraphs = _paragraph_spans(text, base)
