@@ -116,7 +116,7 @@ _ENUMERATOR = regex.compile(
     r"|(?:\(?[a-z][.)]|\([ivx]{1,5}\)|[IVX]{1,5}\.|[-*•▪])(?=\s|\Z))"  # Latin ones need a space
 )
 _ENUM_LINE = regex.compile(rf"{_HSPACE}*{_ENUMERATOR.pattern}")
-_ENUM_ONLY = regex.compile(rf"{_HSPACE}*{_ENUMERATOR.pattern}{_HSPACE}*")
+_ENUM_ONLY = regex.compile(rf"\s*{_ENUMERATOR.pattern}\s*")
 _ATX = regex.compile(
     r"[^\S\n]{0,3}(#{1,6}[^\S\n]+)(\S(?:[^\n]*?\S)??)(?:[^\S\n]+#+)?[^\S\n]*$", regex.M
 )
@@ -270,13 +270,16 @@ def _sentence_spans(
     if lang == "zh":
         pattern = _ZH_END_SEMI if semi else _ZH_END
         if titles and _overlaps(titles, start, end):
-            cuts = [
-                m.end()
-                for m in pattern.finditer(text, start, end)
-                if not _inside(titles, m.start())
+            matches = [
+                m for m in pattern.finditer(text, start, end) if not _inside(titles, m.start())
             ]
+        elif text.find('"', start, end) >= 0:
+            matches = list(pattern.finditer(text, start, end))
         else:
+            matches = None
             cuts = [m.end() for m in pattern.finditer(text, start, end)]
+        if matches is not None:
+            cuts = _ascii_quote_cuts(text, start, matches)
     else:
         cuts = _en_cuts(text, start, end, semi)
     spans, prev = [], start
@@ -289,6 +292,20 @@ def _sentence_spans(
     if a < b:
         spans.append((a, b))
     return spans
+
+
+def _ascii_quote_cuts(text: str, start: int, matches: list[regex.Match[str]]) -> list[int]:
+    """A straight ``"`` after 。 closes a quote only if one is open; else it opens the next."""
+    cuts, pos, count = [], start, 0
+    for match in matches:
+        quote = text.find('"', match.start(), match.end())
+        if quote < 0:
+            cuts.append(match.end())
+            continue
+        count += text.count('"', pos, quote)
+        pos = quote
+        cuts.append(match.end() if count % 2 else quote)
+    return cuts
 
 
 def _overlaps(titles: list[Span], start: int, end: int) -> bool:
@@ -335,7 +352,9 @@ def _en_boundary(text: str, match: regex.Match[str], seg_start: int, end: int) -
         return False
     if word in _EN_BEFORE_NUMBER:
         return not first.isdigit()
-    if word in _EN_MAY_END or (len(word) == 1 and word.isalpha()) or "." in word:
+    initial = len(word) == 1 and word.isalpha()
+    acronym = "." in word and word.replace(".", "").isalpha()  # U.S. a.m. P.R.C., not 3.5
+    if word in _EN_MAY_END or initial or acronym:
         return (first + nxt.group(2)).lower() in _EN_OPENERS
     return True
 

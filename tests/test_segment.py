@@ -424,3 +424,16 @@ def test_en_abbreviation_at_a_line_end_does_not_split() -> None:
         "It was Mr.\nWang who spoke.",
         "He left.",
     ]
+
+
+def test_zh_straight_quotes_after_a_full_stop_open_or_close_by_parity() -> None:
+    assert texts('他走了。"你好。"她说。') == ["他走了。", '"你好。"', "她说。"]
+
+
+def test_en_words_and_numbers_before_a_period_end_the_sentence() -> None:
+    assert texts("The cat. Dogs bark. Growth was 3.5. Exports rose.", "en") == [
+        "The cat.",
+        "Dogs bark.",
+        "Growth was 3.5.",
+        "Exports rose.",
+    ]
