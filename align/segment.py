@@ -136,6 +136,7 @@ _EN_OPENERS = frozenset(
     " while if although though since during under over what who why how where which this"
     " meanwhile moreover furthermore also some many most all both each one no not".split()
 )
+_HEADING = SegmentKind.HEADING
 _SHORT_LINE = {"zh": 30, "en": 50}
 _HEADING_MAX = {"zh": 40, "en": 80}
 
@@ -153,13 +154,22 @@ def segment(text: str, lang: str = "zh", *, split_semicolons: bool = False) -> l
     paragraphs = _paragraph_spans(text, base)
     for index, (p_start, p_end) in enumerate(paragraphs):
         last = index == len(paragraphs) - 1
-        for kind, markup, start, end in _paragraph_segments(
+        if text.find("\n", p_start, p_end) < 0 and text.find("#", p_start, p_end) < 0:
+            # The common case, kept free of per-segment indirection for throughput.
+            spans = _sentence_spans(text, p_start, p_end, base, split_semicolons, titles)
+            if len(spans) == 1 and not last and _is_plain_heading(text, p_start, p_end, base):
+                segments.append(
+                    Segment(len(segments), text[p_start:p_end], index, p_start, p_end, _HEADING)
+                )
+                continue
+            for a, b in spans:
+                segments.append(Segment(len(segments), text[a:b], index, a, b))
+            continue
+        for kind, markup, a, b in _paragraph_segments(
             text, p_start, p_end, base, split_semicolons, titles, last
         ):
             segments.append(
-                Segment(
-                    len(segments), text[start + len(markup) : end], index, start, end, kind, markup
-                )
+                Segment(len(segments), text[a + len(markup) : b], index, a, b, kind, markup)
             )
     return segments
 
@@ -187,8 +197,7 @@ def _strip(text: str, start: int, end: int) -> Span:
 def _paragraph_segments(
     text: str, start: int, end: int, lang: str, semi: bool, titles: list[Span], last: bool
 ) -> Iterator[tuple[SegmentKind, str, int, int]]:
-    simple = text.find("\n", start, end) < 0 and text.find("#", start, end) < 0
-    blocks = [(SegmentKind.SENTENCE, "", start, end)] if simple else _blocks(text, start, end, lang)
+    blocks = _blocks(text, start, end, lang)
     for kind, markup, a, b in blocks:
         if kind is SegmentKind.HEADING:
             yield kind, markup, a, b
@@ -284,6 +293,10 @@ def _sentence_spans(
         cuts = _en_cuts(text, start, end, semi)
     spans, prev = [], start
     for cut in cuts:
+        if prev < cut and not (text[prev].isspace() or text[cut - 1].isspace()):
+            spans.append((prev, cut))  # the usual case in Chinese: nothing to strip
+            prev = cut
+            continue
         a, b = _strip(text, prev, cut)
         if a < b:
             spans.append((a, b))
