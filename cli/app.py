@@ -53,13 +53,14 @@ def _root(
 
 
 def _register() -> None:
-    from cli import report_cmd, review_cmd, run_cmd, segment_cmd, status_cmd
+    from cli import qa_cmd, report_cmd, review_cmd, run_cmd, segment_cmd, status_cmd
 
     app.command("run")(run_cmd.run)
     app.command("review")(review_cmd.review)
     app.command("status")(status_cmd.status)
     app.command("report")(report_cmd.report)
     app.command("segment")(segment_cmd.segment)
+    app.command("qa")(qa_cmd.qa)
 
 
 _register()

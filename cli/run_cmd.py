@@ -13,6 +13,7 @@ import typer
 
 from align.model import DecodingSettings, Project
 from align.pipeline import Document, build_project
+from align.qa import qa_project
 from align.textio import ensure_output_dir, read_text
 from cli.common import Quiet, info, progress_bars
 from cli.options import (
@@ -25,6 +26,7 @@ from cli.options import (
     ModelOpt,
     ThreadsOpt,
 )
+from cli.qa_cmd import GlossaryOpt, load_terms
 from models.factory import EngineOptions, make_translator
 
 
@@ -82,9 +84,11 @@ def run(
         bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
     ] = False,
     quiet: Quiet = False,
+    glossary: GlossaryOpt = None,
 ) -> None:
     """Segment, draft with MarianMT, align, and write NAME.bitext.json and NAME.tmx."""
     started = time.perf_counter()
+    terms = load_terms(glossary)  # QA runs only with a glossary; fail early on a bad one
     source = load_document(document, "zh", quiet)
     ref_doc = load_document(reference, tgt_lang, quiet) if reference else None
     outdir = ensure_output_dir(out)
@@ -92,6 +96,8 @@ def run(
     translator = make_translator(EngineOptions(model, engine, settings, device, threads))
     with progress_bars(quiet) as progress:
         project = build_project(source, translator, ref_doc, progress)
+    if terms is not None:
+        project = qa_project(project, terms)
     outputs = write_outputs(project, outdir, output_name(document), tgt_lang)
     summary = {
         "segments": len(project.source.segments),

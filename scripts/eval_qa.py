@@ -79,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     planted = sum(p.error != "none" for p in pairs)
     print(f"{len(pairs)} pairs, {planted} with one planted error, {len(glossary)} glossary terms")
-    print(f"{'check':<13} {'planted':>7} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>9} {'recall':>7}")
+    print(
+        f"{'check':<13} {'planted':>7} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>9} {'recall':>7}"
+    )
     for check, s in result.items():
         print(
             f"{check:<13} {s['planted']:>7.0f} {s['tp']:>4.0f} {s['fp']:>4.0f} {s['fn']:>4.0f}"

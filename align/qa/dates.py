@@ -30,19 +30,22 @@ EN_PATTERNS = [
         r"(?<=\b(?:in|of|since|until|till|by|from|during|last|next|this|early|late|mid|before|"
         rf"after|through|and|to|or|between)[\s-]+){_FULL_M}\b"
     ),
-    regex.compile(rf"\b(?P<decade>1[6-9]\d0|20\d0)['’]?s\b"),
+    regex.compile(r"\b(?P<decade>1[6-9]\d0|20\d0)['’]?s\b"),
     regex.compile(
-        rf"(?<![\d.,$£€-])\b{_Y}\b(?!,?\d|\.\d|\s*(?:%|per\s?cent|percent|million|billion))", regex.I
+        rf"(?<![\d.,$£€-])\b{_Y}\b(?!,?\d|\.\d|\s*(?:%|per\s?cent|percent|million|billion))",
+        regex.I,
     ),
 ]
 _ZH_DIGIT = "零〇○一二三四五六七八九"
 _ZH_YEAR = rf"(?P<y>\d{{4}}|[{_ZH_DIGIT}]{{4}})年"
-_ZH_MONTH = rf"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月"
-_ZH_DAY = rf"(?P<d>[12]\d|3[01]|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
+_ZH_MONTH = r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月"
+_ZH_DAY = r"(?P<d>[12]\d|3[01]|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
 ZH_PATTERNS = [
     regex.compile(rf"{_ZH_YEAR}(?:{_ZH_MONTH}(?:{_ZH_DAY})?)?"),
     regex.compile(rf"(?P<rel>今年|明年|去年|本年|当年|同年|上月|本月)?{_ZH_MONTH}(?:{_ZH_DAY})?"),
-    regex.compile(r"(?P<century>上世纪|上个世纪|20世纪|二十世纪)?(?P<decade>\d0|[一二三四五六七八九]十)年代"),
+    regex.compile(
+        r"(?P<century>上世纪|上个世纪|20世纪|二十世纪)?(?P<decade>\d0|[一二三四五六七八九]十)年代"
+    ),
 ]
 RELATIVE_YEAR = regex.compile(r"今年|明年|去年|本年|当年|同年|前年|后年|次年|翌年")
 
@@ -94,7 +97,9 @@ def find_zh_dates(text: str) -> list[DateMention]:
         groups = m.groupdict()
         if groups.get("decade"):
             decade = _zh_int(groups["decade"]) or 0
-            return DateMention(None, None, None, m.span(), decade + (1900 if groups["century"] else 0))
+            return DateMention(
+                None, None, None, m.span(), decade + (1900 if groups["century"] else 0)
+            )
         return DateMention(
             _zh_int(groups.get("y")), _zh_int(groups.get("m")), _zh_int(groups.get("d")), m.span()
         )
@@ -138,7 +143,9 @@ def _satisfied(zh: DateMention, en: list[DateMention]) -> bool:
     return False
 
 
-def check_dates(source: str, target: str, source_numbers: frozenset[float] = frozenset()) -> list[Flag]:
+def check_dates(
+    source: str, target: str, source_numbers: frozenset[float] = frozenset()
+) -> list[Flag]:
     """Every source date has an English rendering with the same year, month and day, and the
     English has no date the source lacks. ``source_numbers`` lets a year that the source writes
     another way (a resolution's "(2001)") count as present."""
@@ -160,7 +167,9 @@ def check_dates(source: str, target: str, source_numbers: frozenset[float] = fro
     return flags
 
 
-def _invented(en: DateMention, zh: list[DateMention], relative: bool, numbers: frozenset[float]) -> bool:
+def _invented(
+    en: DateMention, zh: list[DateMention], relative: bool, numbers: frozenset[float]
+) -> bool:
     if en.decade is not None:
         return not any(z.decade is not None for z in zh)
     if en.month and en.day:

@@ -86,14 +86,18 @@ def check_glossary(source: str, target: str, glossary: Glossary | None) -> list[
             continue
         seen.add(term.zh)
         if not any(term_pattern(form).search(target) for form in term.en):
-            message = f"{term.zh} → {' | '.join(term.en)!r} missing"
+            n = len(term.en) - 1
+            others = f" (or {n} other accepted form{'s' if n > 1 else ''})" if n else ""
+            message = f"{term.zh} → {term.en[0]!r}{others} missing"
             flags.append(Flag("glossary", Severity.ERROR, message, source_span=span))
         for bad in term.forbidden:
             m = term_pattern(bad).search(target)
             if m:
                 message = f"{term.zh}: forbidden {m.group()!r} (use {term.en[0]!r})"
                 flags.append(
-                    Flag("glossary", Severity.ERROR, message, source_span=span, target_span=m.span())
+                    Flag(
+                        "glossary", Severity.ERROR, message, source_span=span, target_span=m.span()
+                    )
                 )
     return flags
 

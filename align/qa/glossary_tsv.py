@@ -27,7 +27,9 @@ def parse_glossary_tsv(text: str, name: str = "glossary") -> Glossary:
                 f"{name}:{lineno}: expected zh<TAB>en[<TAB>forbidden;…][<TAB>note]; "
                 "fix the line or comment it out with #"
             )
-        forbidden = tuple(f.strip() for f in cols[2].split(";") if f.strip()) if len(cols) > 2 else ()
+        forbidden = (
+            tuple(f.strip() for f in cols[2].split(";") if f.strip()) if len(cols) > 2 else ()
+        )
         note = "\t".join(cols[3:]).strip()
         terms.append(Term(zh, en, forbidden, note))
     if not terms:

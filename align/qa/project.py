@@ -37,7 +37,9 @@ def qa_beads(project: Project, glossary: Glossary | None = None) -> list[BeadRep
         source, target = texts[i]
         if not source.strip():
             continue  # a 0:1 bead: English with no source has nothing to check against
-        reports.append(BeadReport(i, "target", (*check_pair(source, target, glossary), *lengths[i])))
+        reports.append(
+            BeadReport(i, "target", (*check_pair(source, target, glossary), *lengths[i]))
+        )
         draft = draft_text(project, bead)
         if draft is not None and draft.strip() != target.strip():
             draft_pairs.append((i, source, draft))
@@ -49,8 +51,13 @@ def qa_beads(project: Project, glossary: Glossary | None = None) -> list[BeadRep
 
 def qa_project(project: Project, glossary: Glossary | None = None) -> Project:
     """A new project whose beads carry fresh QA flag codes; flags other tools set are kept."""
+    return apply_reports(project, qa_beads(project, glossary))
+
+
+def apply_reports(project: Project, reports: list[BeadReport]) -> Project:
+    """Replace the beads' QA flag codes (``check:side:severity: message``) by ``reports``."""
     codes: dict[int, list[str]] = {}
-    for report in qa_beads(project, glossary):
+    for report in reports:
         codes.setdefault(report.index, []).extend(f.code(report.side) for f in report.flags)
     beads = []
     for i, bead in enumerate(project.beads):

@@ -1,4 +1,5 @@
-"""References: 1441号决议 ↔ resolution 1441, 第三条第二款 ↔ Article 3, paragraph 2, 第七章 ↔ Chapter VII."""
+"""References: 1441号决议 ↔ resolution 1441, 第三条第二款 ↔ Article 3, paragraph 2,
+第七章 ↔ Chapter VII."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ EN_KINDS = {
 }  # fmt: skip
 _NUM_ZH = rf"(?:\d+|{CN_NUMERAL})"
 _ZH_RESOLUTIONS = regex.compile(
-    rf"(?:第?\s*\d+\s*(?:[(（]\s*\d{{4}}\s*[)）])?\s*号\s*(?:[和、及与,，至到或]\s*)?)+决议"
+    r"(?:第?\s*\d+\s*(?:[(（]\s*\d{4}\s*[)）])?\s*号\s*(?:[和、及与,，至到或]\s*)?)+决议"
 )
 _ZH_RES_NUMBER = regex.compile(r"(\d+)\s*(?:[(（]\s*\d{4}\s*[)）])?\s*号")
 _ZH_NUMBERED = regex.compile(rf"第\s*(?P<n>{_NUM_ZH})\s*(?P<kind>部分|附件|[条款段章节项])")
@@ -83,7 +84,9 @@ def check_references(
     have = {(r.kind, r.number) for r in en}
     flags = []
     for ref in zh:
-        if (ref.kind, ref.number) in have or (ref.kind == "item" and ("paragraph", ref.number) in have):
+        if (ref.kind, ref.number) in have or (
+            ref.kind == "item" and ("paragraph", ref.number) in have
+        ):
             continue
         other = sorted({r.kind for r in en if r.number == ref.number})
         hint = f" (rendered as {', '.join(other)} {ref.number})" if other else ""

@@ -23,12 +23,19 @@ def check_empty(source: str, target: str) -> list[Flag]:
     return [Flag("empty", Severity.ERROR, "target is empty", source_span=(0, len(source)))]
 
 
+def _excerpt(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def check_untranslated(source: str, target: str) -> list[Flag]:
-    flags = [
-        Flag("untranslated", Severity.ERROR, f"Chinese text {m.group()!r} left in the target",
-             target_span=m.span())
-        for m in _HAN.finditer(target)
-    ]  # fmt: skip
+    """One flag for leftover Han text (however many runs), one for Chinese punctuation."""
+    flags = []
+    runs = list(_HAN.finditer(target))
+    if runs:
+        shown = ", ".join(repr(_excerpt(m.group())) for m in runs[:3])
+        more = f" and {len(runs) - 3} more" if len(runs) > 3 else ""
+        message = f"Chinese text left in the target: {shown}{more}"
+        flags.append(Flag("untranslated", Severity.ERROR, message, target_span=runs[0].span()))
     punct = list(_CJK_PUNCT.finditer(target))
     if punct:
         marks = "".join(dict.fromkeys(m.group() for m in punct))
@@ -51,13 +58,14 @@ def check_loops(source: str, target: str, max_n: int = 10) -> list[Flag]:
                 repeats += 1
             if repeats >= needed:
                 end = tokens[i + repeats * n - 1][1][1]
-                message = f"{' '.join(gram)!r} repeated {repeats} times in a row"
+                message = f"{_excerpt(' '.join(gram), 60)!r} repeated {repeats} times in a row"
                 return [Flag("loops", Severity.ERROR, message, target_span=(tokens[i][1][0], end))]
     for n in range(max_n, 3, -1):
         counts = Counter(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
-        gram, count = max(counts.items(), key=lambda kv: kv[1], default=((), 0))
-        if count >= 3:
-            return [Flag("loops", Severity.ERROR, f"{' '.join(gram)!r} occurs {count} times")]
+        top = counts.most_common(1)
+        if top and top[0][1] >= 3:
+            phrase, count = _excerpt(" ".join(top[0][0]), 60), top[0][1]
+            return [Flag("loops", Severity.ERROR, f"{phrase!r} occurs {count} times")]
     return []
 
 

@@ -29,10 +29,12 @@ def _children(node: etree._Element, *names: str) -> list[etree._Element]:
 
 def parse_tbx(data: bytes, name: str = "glossary") -> Glossary:
     try:
-        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        root = etree.fromstring(
+            data, parser=etree.XMLParser(resolve_entities=False, no_network=True)
+        )
     except etree.XMLSyntaxError as exc:
         raise InputError(f"{name}: not valid TBX/XML ({exc}); check the file") from exc
-    terms = []
+    terms: list[Term] = []
     for entry in root.iter("{*}termEntry", "{*}conceptEntry", "termEntry", "conceptEntry"):
         zh: list[str] = []
         en: list[tuple[int, str]] = []
