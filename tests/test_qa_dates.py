@@ -36,6 +36,8 @@ def test_every_usual_rendering_of_a_full_date_passes(target: str) -> None:
         ("6月4日于阿拉木图", "Almaty, 4 June"),
         ("第1373（2001）号决议", "resolution 1373 (2001)"),
         ("明年", "in 2003"),  # a resolved relative year is not invented
+        ("峰会于6月15日至16日举行。", "The summit was held on 15 and 16 June."),
+        ("峰会于2002年6月15日至16日举行。", "The summit took place on June 15-16, 2002."),
         ("他们可能同意。", "They may agree. May we proceed?"),  # a modal verb is not a month
     ],
 )
@@ -56,6 +58,7 @@ def test_true_negatives(source: str, target: str) -> None:
         ("2002年7月通过", "adopted in June 2002"),
         ("今年10月发生的恐怖事件", "the terrorist act this year"),
         ("上世纪90年代以来", "Since 1990"),
+        ("峰会于6月15日至16日举行。", "The summit was held on 15 and 17 June."),
     ],
 )
 def test_true_positives(source: str, target: str) -> None:

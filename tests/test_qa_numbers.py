@@ -120,6 +120,11 @@ def test_find_en_numbers_scales_and_kinds() -> None:
     ]
 
 
+def test_roman_numerals_are_soft_numbers() -> None:
+    found = find_en_numbers("World War II, Chapter VII, CIVIL, I")
+    assert [(n.value, n.kind) for n in found] == [(2, "soft"), (7, "soft")]
+
+
 def test_first_three_is_two_numbers() -> None:
     assert [n.value for n in find_en_numbers("the first three quarters")] == [1, 3]
 
@@ -147,6 +152,8 @@ def test_first_three_is_two_numbers() -> None:
         ("会议于2002年11月23日举行。", "The meeting was held on 23 November 2002."),
         ("1441号决议", "resolution 1441"),
         ("部长们一致认为", "The Ministers agreed unanimously"),
+        ("第二次世界大战结束后", "After World War II ended"),
+        ("二十国集团峰会", "The G20 summit"),
         (
             "今年前三季度增长百分之十二点五。",
             "Growth was 12.5 per cent in the first three quarters.",

@@ -42,4 +42,13 @@ def test_true_positives(source: str, target: str, message: str) -> None:
 
 def test_roman_numerals() -> None:
     assert [roman_to_int(r) for r in ("VII", "IV", "XLII")] == [7, 4, 42]
-    assert [r.number for r in find_en_references("under chapter VII")] == [7]
+    assert [r.number for r in find_en_references("under chapter VII")] == ["7"]
+
+
+def test_general_assembly_resolutions_keep_session_and_number() -> None:
+    assert check_references("联大第56/88号决议", "General Assembly resolution 56/88") == []
+    flags = check_references("联大第56/88号决议", "General Assembly resolution 56/89")
+    assert [f.message for f in flags] == [
+        "resolution 56/88 (第56/88号决议) missing",
+        "resolution 56/89 not in the source",
+    ]

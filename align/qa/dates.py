@@ -20,8 +20,12 @@ _M = rf"(?P<m>{'|'.join(sorted(MONTH_NAMES, key=len, reverse=True))})\.?"
 _FULL_M = rf"(?P<m>{'|'.join(m.capitalize() for m in MONTHS)})"
 _D = r"(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _Y = r"(?P<y>1[6-9]\d\d|20\d\d)"
+_D2 = _D.replace("?P<d>", "?P<d2>")
+_TO = r"\s*(?:-|–|—|and|to|&)\s*"
 EN_PATTERNS = [
     regex.compile(rf"\b{_Y}-(?P<m>0?[1-9]|1[0-2])-{_D.replace('(?:st|nd|rd|th)?', '')}\b"),
+    regex.compile(rf"\b{_D}{_TO}{_D2}\s+(?:of\s+)?{_M}(?:,?\s+{_Y})?\b", regex.I),
+    regex.compile(rf"\b{_M}\s+{_D}{_TO}{_D2}(?:,?\s+{_Y})?\b(?!,\d)", regex.I),
     regex.compile(rf"\b{_D}\s+(?:of\s+)?{_M}(?:,?\s+{_Y})?\b", regex.I),
     regex.compile(rf"\b{_M}\s+{_D}(?:,?\s+{_Y})?\b(?!,\d)", regex.I),
     regex.compile(rf"\b{_M}\s+(?:of\s+)?{_Y}\b", regex.I),
@@ -39,7 +43,9 @@ EN_PATTERNS = [
 _ZH_DIGIT = "零〇○一二三四五六七八九"
 _ZH_YEAR = rf"(?P<y>\d{{4}}|[{_ZH_DIGIT}]{{4}})年"
 _ZH_MONTH = r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月"
-_ZH_DAY = r"(?P<d>[12]\d|3[01]|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
+_ZH_DAY_NUM = r"(?:[12]\d|3[01]|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+# 6月15日至16日: the second day of a range shares the month
+_ZH_DAY = rf"(?P<d>{_ZH_DAY_NUM})[日号](?:[至到和、~～—–-](?P<d2>{_ZH_DAY_NUM})[日号])?"
 ZH_PATTERNS = [
     regex.compile(rf"{_ZH_YEAR}(?:{_ZH_MONTH}(?:{_ZH_DAY})?)?"),
     regex.compile(rf"(?P<rel>今年|明年|去年|本年|当年|同年|上月|本月)?{_ZH_MONTH}(?:{_ZH_DAY})?"),
@@ -78,48 +84,47 @@ def _zh_int(text: str | None) -> int | None:
 
 
 def _collect(patterns: list[regex.Pattern[str]], text: str, build: object) -> list[DateMention]:
-    """Longest, earliest match wins; later patterns cannot reuse characters already claimed."""
+    """Earlier patterns win; later ones cannot reuse characters already claimed. ``build``
+    returns the dates of one match (two for a day range such as 15-16 June)."""
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
     for pattern in patterns:
         for m in pattern.finditer(text):
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
-            mention = build(m)  # type: ignore[operator]
-            if mention is not None:
+            mentions = build(m)  # type: ignore[operator]
+            if mentions:
                 taken.append(m.span())
-                found.append(mention)
+                found.extend(mentions)
     return sorted(found, key=lambda d: d.span)
 
 
 def find_zh_dates(text: str) -> list[DateMention]:
-    def build(m: regex.Match[str]) -> DateMention | None:
+    def build(m: regex.Match[str]) -> list[DateMention]:
         groups = m.groupdict()
         if groups.get("decade"):
-            decade = _zh_int(groups["decade"]) or 0
-            return DateMention(
-                None, None, None, m.span(), decade + (1900 if groups["century"] else 0)
-            )
-        return DateMention(
-            _zh_int(groups.get("y")), _zh_int(groups.get("m")), _zh_int(groups.get("d")), m.span()
-        )
+            decade = (_zh_int(groups["decade"]) or 0) + (1900 if groups["century"] else 0)
+            return [DateMention(None, None, None, m.span(), decade)]
+        year, month = _zh_int(groups.get("y")), _zh_int(groups.get("m"))
+        days = [_zh_int(groups.get("d")), _zh_int(groups.get("d2"))]
+        return [DateMention(year, month, d, m.span()) for d in days[: 2 if days[1] else 1]]
 
     return _collect(ZH_PATTERNS, text, build)
 
 
 def find_en_dates(text: str) -> list[DateMention]:
-    def build(m: regex.Match[str]) -> DateMention | None:
+    def build(m: regex.Match[str]) -> list[DateMention]:
         groups = m.groupdict()
         if groups.get("decade"):
-            return DateMention(None, None, None, m.span(), int(groups["decade"]))
+            return [DateMention(None, None, None, m.span(), int(groups["decade"]))]
         month = groups.get("m")
         if month and not month.isdigit():
             month_no: int | None = MONTH_NAMES[month.lower().rstrip(".")]
         else:
             month_no = int(month) if month else None
-        day = int(groups["d"]) if groups.get("d") else None
+        days = [int(groups[k]) if groups.get(k) else None for k in ("d", "d2")]
         year = int(groups["y"]) if groups.get("y") else None
-        return DateMention(year, month_no, day, m.span())
+        return [DateMention(year, month_no, d, m.span()) for d in days[: 2 if days[1] else 1]]
 
     return _collect(EN_PATTERNS, text, build)
 

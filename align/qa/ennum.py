@@ -44,6 +44,8 @@ _DIGITS = regex.compile(
     regex.I,
 )
 _SOFT = regex.compile(rf"\b(?:{'|'.join(SOFT)})\b", regex.I)
+_ROMAN = regex.compile(r"\b(?=[IVXLC]{2,6}\b)C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\b")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
 @dataclass(frozen=True)
@@ -98,4 +100,12 @@ def find_en_numbers(text: str) -> list[EnNumber]:
             found.append(EnNumber(value, m.span(), "ordinal" if ordinal else "words"))
     for m in _SOFT.finditer(text):
         found.append(EnNumber(float(SOFT[m.group().lower()]), m.span(), "soft"))
+    for m in _ROMAN.finditer(text):  # World War II, Chapter VII: can satisfy, never invent
+        if len(m.group()) < 2:
+            continue
+        values = [_ROMAN_VALUES[c] for c in m.group()]
+        value = sum(
+            -v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values)
+        )
+        found.append(EnNumber(float(value), m.span(), "soft"))
     return sorted(found, key=lambda n: n.span)

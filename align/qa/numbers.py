@@ -46,14 +46,14 @@ def all_source_values(source: str) -> frozenset[float]:
     values = {n.value for n in find_zh_numbers(source)}
     for d in find_zh_dates(source):
         values |= {float(v) for v in (d.year, d.month, d.day, d.decade) if v}
-    values |= {float(r.number) for r in find_zh_references(source)}
+    values |= {float(p) for r in find_zh_references(source) for p in r.number.split("/")}
     return frozenset(values)
 
 
 def check_numbers(source: str, target: str) -> list[Flag]:
     english = [n.value for n in find_en_numbers(target)]
     english += [float(v) for d in find_en_dates(target) for v in (d.year, d.month, d.day) if v]
-    english += [float(r.number) for r in find_en_references(target)]
+    english += [float(p) for r in find_en_references(target) for p in r.number.split("/")]
     flags = []
     for n in source_numbers(source):
         if not any(_close(n.value, v) for v in english):

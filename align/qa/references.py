@@ -19,12 +19,12 @@ EN_KINDS = {
 }  # fmt: skip
 _NUM_ZH = rf"(?:\d+|{CN_NUMERAL})"
 _ZH_RESOLUTIONS = regex.compile(
-    r"(?:第?\s*\d+\s*(?:[(（]\s*\d{4}\s*[)）])?\s*号\s*(?:[和、及与,，至到或]\s*)?)+决议"
+    r"(?:第?\s*\d+(?:/\d+)?\s*(?:[(（]\s*\d{4}\s*[)）])?\s*号\s*(?:[和、及与,，至到或]\s*)?)+决议"
 )
-_ZH_RES_NUMBER = regex.compile(r"(\d+)\s*(?:[(（]\s*\d{4}\s*[)）])?\s*号")
+_ZH_RES_NUMBER = regex.compile(r"(\d+(?:/\d+)?)\s*(?:[(（]\s*\d{4}\s*[)）])?\s*号")
 _ZH_NUMBERED = regex.compile(rf"第\s*(?P<n>{_NUM_ZH})\s*(?P<kind>部分|附件|[条款段章节项])")
 _ROMAN = r"(?-i:[IVXLC]+)"
-_EN_NUM = rf"(?:No\.?\s*)?(?:\d+|{_ROMAN})\b(?:\s*\(\d{{4}}\))?"
+_EN_NUM = rf"(?:No\.?\s*)?(?:\d+(?:/\d+)?|{_ROMAN})\b(?:\s*\(\d{{4}}\))?"
 _EN_REFS = regex.compile(
     rf"\b(?P<kind>{'|'.join(sorted(EN_KINDS, key=len, reverse=True))})s?\.?\s+"
     rf"(?P<nums>{_EN_NUM}(?:\s*\((?:\d+|[a-z])\))*(?:\s*(?:,|and|or|to|through|–|-)\s*{_EN_NUM})*)",
@@ -36,7 +36,7 @@ _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 @dataclass(frozen=True)
 class Reference:
     kind: str  # resolution, article, paragraph, chapter, section, item, part, annex
-    number: int
+    number: str  # "1441", "7", or session/number for General Assembly resolutions ("56/88")
     span: tuple[int, int]
 
     def describe(self) -> str:
@@ -52,12 +52,12 @@ def find_zh_references(text: str) -> list[Reference]:
     refs = []
     for m in _ZH_RESOLUTIONS.finditer(text):
         for n in _ZH_RES_NUMBER.finditer(m.group()):
-            refs.append(Reference("resolution", int(n[1]), m.span()))
+            refs.append(Reference("resolution", n[1], m.span()))
     for m in _ZH_NUMBERED.finditer(text):
         number = m["n"]
         value = int(number) if number.isdigit() else parse_zh_numeral(number)
         if value is not None:
-            refs.append(Reference(ZH_KINDS[m["kind"]], int(value), m.span()))
+            refs.append(Reference(ZH_KINDS[m["kind"]], str(int(value)), m.span()))
     return refs
 
 
@@ -66,11 +66,11 @@ def find_en_references(text: str) -> list[Reference]:
     for m in _EN_REFS.finditer(text):
         kind = EN_KINDS[m["kind"].lower()]
         numbers = regex.sub(r"\(\d{4}\)", "", m["nums"])  # resolution 1373 (2001): drop the year
-        for n in regex.finditer(rf"\((\d+)\)|\b(\d+|{_ROMAN})\b", numbers):
+        for n in regex.finditer(rf"\((\d+)\)|\b(\d+(?:/\d+)?|{_ROMAN})\b", numbers):
             if n[1]:  # Article 7(2): the bracketed number is a paragraph
-                refs.append(Reference("paragraph", int(n[1]), m.span()))
+                refs.append(Reference("paragraph", n[1], m.span()))
                 continue
-            value = int(n[2]) if n[2].isdigit() else roman_to_int(n[2])
+            value = n[2] if n[2][0].isdigit() else str(roman_to_int(n[2]))
             refs.append(Reference(kind, value, m.span()))
     return refs
 
@@ -92,7 +92,7 @@ def check_references(
         hint = f" (rendered as {', '.join(other)} {ref.number})" if other else ""
         message = f"{ref.describe()} ({source[slice(*ref.span)]}) missing{hint}"
         flags.append(Flag("references", Severity.ERROR, message, source_span=ref.span))
-    zh_numbers = {r.number for r in zh} | {int(n) for n in source_numbers if n == int(n)}
+    zh_numbers = {r.number for r in zh} | {str(int(n)) for n in source_numbers if n == int(n)}
     for ref in en:
         if ref.number not in zh_numbers:
             message = f"{ref.describe()} not in the source"

@@ -25,13 +25,21 @@ HEAD_WORDS = frozenset(
 
 
 def title_candidates(target: str) -> list[tuple[int, int]]:
-    """Spans that look like a title: quoted/italic text, or Title Case with a head noun."""
+    """Spans that look like a title: quoted/italic text, or Title Case with a head noun.
+
+    A capitalised run joined by "and" ("the Charter … and the International Convention …")
+    holds one title per part that has its own head noun.
+    """
     spans = [m.span() for m in _QUOTED.finditer(target)]
     for m in _CAPITALISED.finditer(target):
-        words = regex.findall(r"[\w’'\-]+", m.group())
-        if len(words) >= 2 and any(w.strip("’'") in HEAD_WORDS for w in words):
-            if not any(s <= m.start() < e for s, e in spans):
-                spans.append(m.span())
+        if any(s <= m.start() < e for s, e in spans):
+            continue
+        offset = m.start()
+        for part in regex.split(r"(\s+and\s+(?:the\s+)?)", m.group()):
+            words = regex.findall(r"[\w’'\-]+", part)
+            if len(words) >= 2 and any(w.strip("’'") in HEAD_WORDS for w in words):
+                spans.append((offset, offset + len(part)))
+            offset += len(part)
     return sorted(spans)
 
 
