@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from align.errors import InputError
 from align.formats.project_json import project_to_dict, read_project, validate, write_project
 from align.formats.tmx import write_tmx
 from align.model import Bead, BeadOrigin, Draft, Project, Segment, Side
@@ -148,8 +147,15 @@ def test_cli_json_and_write(project_file: Path, glossary_file: Path) -> None:
 
 def test_cli_bad_glossary_is_an_input_error(project_file: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["qa", str(project_file), "-g", str(tmp_path / "no.tsv")])
-    assert isinstance(result.exception, InputError)
-    assert "no such glossary" in str(result.exception)
+    assert result.exit_code == 1
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "no such glossary file" in lines[0], result.stderr
+
+
+def test_cli_missing_project_is_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["qa", str(tmp_path / "none.bitext.json")])
+    assert result.exit_code == 1
+    assert "no such project file" in result.stderr and "Traceback" not in result.stderr
 
 
 class _FakeTranslator:
@@ -175,3 +181,12 @@ def test_run_with_glossary_stores_flags(
     assert any(c and c.check == "glossary" and "forbidden" in c.message for c in codes)
     assert any(c and c.check == "untranslated" for c in codes)
     assert "x-qa" in (tmp_path / "sco-foreign-ministers-2002-11-23.tmx").read_text(encoding="utf-8")
+
+
+def test_a_reviewers_edit_is_what_gets_checked() -> None:
+    project = make_project()
+    fixed = HUMAN[1].replace("1414", "1441")
+    beads = list(project.beads)
+    beads[1] = replace(beads[1], text=fixed)
+    reports = qa_beads(replace(project, beads=tuple(beads)), GLOSSARY)
+    assert all(r.flags == () for r in reports if (r.index, r.side) == (1, "target"))
