@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from align.qa.flags import Flag
 from align.qa.glossary import Glossary
 from cli.common import Quiet, info
+
+if TYPE_CHECKING:
+    from align.model import Project
+    from align.qa.project import BeadReport
 
 GlossaryOpt = Annotated[
     Path | None,
@@ -76,11 +80,11 @@ def qa(
     else:
         _print_report(project, reports, summary)
     stored = f"; stored in {project_path}" if write else ""
-    info(f"{summary['flags']} flags on {len(summary['flagged_beads'])} of "  # type: ignore[arg-type]
-         f"{len(project.beads)} beads{stored}", quiet)  # fmt: skip
+    flagged = len({r.index for r in reports if r.flags})
+    info(f"{summary['flags']} flags on {flagged} of {len(project.beads)} beads{stored}", quiet)
 
 
-def _print_report(project: Any, reports: list[Any], summary: dict[str, Any]) -> None:
+def _print_report(project: Project, reports: list[BeadReport], summary: dict[str, Any]) -> None:
     typer.echo("By check:")
     for check, count in summary["by_check"].items() or [("(none)", 0)]:
         typer.echo(f"  {check:<13} {count:>4}")
