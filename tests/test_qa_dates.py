@@ -17,6 +17,8 @@ SOURCE = "会议于2002年11月23日在莫斯科举行。"
         "The meeting was held in Moscow on Nov. 23, 2002.",
         "The meeting was held in Moscow on the 23rd of November 2002.",
         "Date of the meeting: 2002-11-23",
+        "Date of the meeting: 23/11/2002",
+        "Date of the meeting: 11/23/2002",
     ],
 )
 def test_every_usual_rendering_of_a_full_date_passes(target: str) -> None:
@@ -38,6 +40,7 @@ def test_every_usual_rendering_of_a_full_date_passes(target: str) -> None:
         ("明年", "in 2003"),  # a resolved relative year is not invented
         ("峰会于6月15日至16日举行。", "The summit was held on 15 and 16 June."),
         ("峰会于2002年6月15日至16日举行。", "The summit took place on June 15-16, 2002."),
+        ("该计划将于2002年至2005年实施。", "The plan runs from 2002-2005."),
         ("他们可能同意。", "They may agree. May we proceed?"),  # a modal verb is not a month
     ],
 )

@@ -52,6 +52,7 @@ def test_term_pattern_tolerates_inflection(form: str, text: str) -> None:
         ("Shanghai Cooperation Organization", "Shanghai Cooperation Organisation"),
         ("Regional", "Regionalism"),
         ("SCO", "SCOPE"),
+        ("SCO", "a sco"),  # acronyms are case-sensitive
         ("Iraq", "Iraqiyya"),
     ],
 )

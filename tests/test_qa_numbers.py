@@ -141,6 +141,7 @@ def test_first_three_is_two_numbers() -> None:
         ("贸易额达到6,645.8亿美元。", "Trade reached US$664,580 million."),
         ("提供500万元人民币援助。", "It will provide 5 million yuan in aid."),
         ("同比增长百分之五。", "Up 5% year on year."),
+        ("投资15亿美元。", "An investment of US$1.5bn."),
         ("同比增长百分之五。", "Up five per cent year on year."),
         ("六国外长出席会议。", "The foreign ministers of the six countries attended."),
         ("两国外长举行会谈。", "The two foreign ministers held talks."),

@@ -38,6 +38,10 @@ def test_two_titles_need_two_candidates() -> None:
     assert len(check_titles(source, "under the Charter of the United Nations and a treaty")) == 1
 
 
+def test_newspaper_title() -> None:
+    assert check_titles("据《人民日报》报道", "according to the People's Daily") == []
+
+
 def test_names_without_a_head_noun_are_not_titles() -> None:
     flags = check_titles(
         "双方签署了《睦邻友好合作条约》。", "The Shanghai Cooperation Organization signed it."

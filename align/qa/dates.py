@@ -24,6 +24,8 @@ _D2 = _D.replace("?P<d>", "?P<d2>")
 _TO = r"\s*(?:-|–|—|and|to|&)\s*"
 EN_PATTERNS = [
     regex.compile(rf"\b{_Y}-(?P<m>0?[1-9]|1[0-2])-{_D.replace('(?:st|nd|rd|th)?', '')}\b"),
+    # 23/11/2002 or 11/23/2002: unambiguous when one part is over 12, else read day first
+    regex.compile(r"\b(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<y>1[6-9]\d\d|20\d\d)\b"),
     regex.compile(rf"\b{_D}{_TO}{_D2}\s+(?:of\s+)?{_M}(?:,?\s+{_Y})?\b", regex.I),
     regex.compile(rf"\b{_M}\s+{_D}{_TO}{_D2}(?:,?\s+{_Y})?\b(?!,\d)", regex.I),
     regex.compile(rf"\b{_D}\s+(?:of\s+)?{_M}(?:,?\s+{_Y})?\b", regex.I),
@@ -36,7 +38,7 @@ EN_PATTERNS = [
     ),
     regex.compile(r"\b(?P<decade>1[6-9]\d0|20\d0)['’]?s\b"),
     regex.compile(
-        rf"(?<![\d.,$£€-])\b{_Y}\b(?!,?\d|\.\d|\s*(?:%|per\s?cent|percent|million|billion))",
+        rf"(?<![\d.,$£€/])\b{_Y}\b(?!,?\d|\.\d|\s*(?:%|per\s?cent|percent|million|billion))",
         regex.I,
     ),
 ]
@@ -112,11 +114,21 @@ def find_zh_dates(text: str) -> list[DateMention]:
     return _collect(ZH_PATTERNS, text, build)
 
 
+def _numeric_date(a: int, b: int, year: int, span: tuple[int, int]) -> list[DateMention]:
+    """23/11/2002 or 11/23/2002: unambiguous when one part is over 12, else day first (UN)."""
+    day, month = (b, a) if b > 12 >= a else (a, b)
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return []
+    return [DateMention(year, month, day, span)]
+
+
 def find_en_dates(text: str) -> list[DateMention]:
     def build(m: regex.Match[str]) -> list[DateMention]:
         groups = m.groupdict()
         if groups.get("decade"):
             return [DateMention(None, None, None, m.span(), int(groups["decade"]))]
+        if groups.get("a"):
+            return _numeric_date(int(groups["a"]), int(groups["b"]), int(groups["y"]), m.span())
         month = groups.get("m")
         if month and not month.isdigit():
             month_no: int | None = MONTH_NAMES[month.lower().rstrip(".")]

@@ -16,6 +16,7 @@ TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seve
 TENS |= {"eighty": 80, "ninety": 90}
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 10**6, "billion": 10**9}
 SCALES |= {"trillion": 10**12}
+_SCALE_ABBR = {"bn": "billion", "mn": "million", "tn": "trillion"}
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
@@ -39,7 +40,7 @@ _WORDS = regex.compile(
 _DIGITS = regex.compile(
     r"(?<![\d.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<ord>st|nd|rd|th)?"
-    r"(?:(?:\s+|-)(?P<scale>thousand|million|billion|trillion)\b)?"
+    r"(?:(?:\s*|-)(?P<scale>thousand|million|billion|trillion|bn|mn|tn)\b)?"
     r"(?P<pct>\s*(?:%|per\s?cent\b|percent\b))?",
     regex.I,
 )
@@ -89,7 +90,7 @@ def find_en_numbers(text: str) -> list[EnNumber]:
     for m in _DIGITS.finditer(text):
         value = float(m["num"].replace(",", ""))
         if m["scale"]:
-            value *= SCALES[m["scale"].lower()]
+            value *= SCALES[_SCALE_ABBR.get(m["scale"].lower(), m["scale"].lower())]
         inside_word = m.start() > 0 and text[m.start() - 1].isalpha()
         kind = "soft" if inside_word else "ordinal" if m["ord"] else "digits"
         found.append(EnNumber(value, m.span(), kind))

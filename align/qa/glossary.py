@@ -57,7 +57,8 @@ def term_pattern(form: str) -> regex.Pattern[str]:
     parts = [r"(?:the\s+)?" if w.lower() == "the" else _word_pattern(w) + r"[\s\-]+" for w in words]
     body = "".join(parts)
     body = body[: -len(r"[\s\-]+")] if body.endswith(r"[\s\-]+") else body
-    return regex.compile(rf"(?<!\w){body}(?!\w)", regex.I)
+    acronym = form.isupper() and len(form) >= 2  # "SCO" must not match "sco" or "Sco"
+    return regex.compile(rf"(?<!\w){body}(?!\w)", 0 if acronym else regex.I)
 
 
 def find_terms(source: str, glossary: Glossary) -> list[tuple[Term, tuple[int, int]]]:

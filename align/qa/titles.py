@@ -20,7 +20,8 @@ HEAD_WORDS = frozenset(
     "Program Concept Communiqué Communique Memorandum Law Act Code Strategy Covenant Outline "
     "Provisions Rules Regulations Arrangement Principles Guidelines Scheme Framework Document "
     "Measures Initiative Agenda Constitution Pact Report Decision Action Paper Resolution "
-    "Defense Defence Policy Position Vision Roadmap Blueprint Consensus Understanding".split()
+    "Defense Defence Policy Position Vision Roadmap Blueprint Consensus Understanding "
+    "Daily Times News Journal Review Gazette Post Herald Magazine".split()  # newspapers
 )
 
 
