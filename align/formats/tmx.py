@@ -1,4 +1,25 @@
-"""TMX 1.4b: the translation memory that leaves the toolkit for OmegaT, Trados, memoQ and others."""
+"""TMX 1.4b: the translation memory that leaves the toolkit for OmegaT, Trados, memoQ and others.
+
+What the writer guarantees, because real readers depend on it:
+
+- ``header@srclang`` is exactly the source ``tuv``'s ``xml:lang`` (some readers take the source
+  side from it); tags use hyphens (``zh-CN``; ``zh_CN`` would match nothing, silently).
+- One element per line — at least one common reader finds no units in a single-line TMX — but
+  never a byte of added whitespace inside ``<seg>``: matching is on exact text.
+- ``<prop type="x-…">`` metadata and ``<note>`` come before the ``<tuv>``s, as the DTD requires.
+- Characters XML 1.0 forbids (most C0 controls, U+FFFE/U+FFFF) are removed with a warning;
+  everything else, including tab, CR, LF and astral characters, round-trips exactly.
+- A side longer than 2,000 characters (UTF-16 code units, as Trados counts) is kept whole,
+  flagged with ``<prop type="x-too-long">`` and reported: truncating or splitting it would put
+  a wrong translation into the memory, and memoQ and OmegaT take long units; filter them out
+  (or split the source) if the memory is bound for Trados.
+- No DOCTYPE: the DTD is a LISA file most tools do not ship, a validating reader that cannot find
+  ``tmx14.dtd`` fails, and the 1.4b spec does not require one. The tests validate every file
+  against the copy in ``align/formats/data/tmx14.dtd``.
+
+The writer streams through ``etree.xmlfile`` (one ``<tu>`` in memory at a time); the reader
+uses ``iterparse`` and clears each ``<tu>`` after use, so both stay flat on huge memories.
+"""
 
 from __future__ import annotations
 
@@ -9,81 +30,277 @@ from pathlib import Path
 from lxml import etree
 
 from align import __version__
-from align.model import Bead, Project
+from align.errors import InputError
+from align.formats.units import (
+    ExportReport,
+    Unit,
+    default_lang,
+    lang_matches,
+    normalise_lang,
+    parse_origin,
+    parse_score,
+    parse_status,
+    project_from_units,
+    project_units,
+    utf16_length,
+    xml_safe,
+    TRADOS_MAX_CHARS,
+)
+from align.model import Project
 from align.textio import atomic_writer
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+DTD_PATH = Path(__file__).with_name("data") / "tmx14.dtd"
+# Inline codes carry the original document's markup, not translatable text.
+_CODE_TAGS = frozenset({"bpt", "ept", "it", "ph", "ut", "sub"})
+_I1, _I2, _I3, _I4 = "\n    ", "\n      ", "\n        ", "\n  "
 
 
 def tmx_date(moment: datetime | None = None) -> str:
-    return (moment or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _header(src_lang: str) -> etree._Element:
-    return etree.Element(
-        "header",
-        creationtool="bitext",
-        creationtoolversion=__version__,
-        segtype="sentence",
-        adminlang="en",
-        srclang=src_lang,
-        datatype="plaintext",
-        creationdate=tmx_date(),
-        **{"o-tmf": "bitext-project/1"},
-    )
-
-
-def _tu(project: Project, bead: Bead, index: int, src_lang: str, tgt_lang: str) -> etree._Element:
-    tu = etree.Element("tu", tuid=str(index + 1))
-    props = {
-        "x-origin": _origin(project, bead),
-        "x-score": f"{bead.score:.4f}",
-        "x-status": bead.status.value,
-        "x-source-ids": ",".join(map(str, bead.source)),
-        "x-target-ids": ",".join(map(str, bead.target)),
-    }
-    if bead.flags:
-        props["x-qa"] = ";".join(bead.flags)
-    if project.source.path:
-        props["x-document"] = Path(project.source.path).name
-    for key, value in props.items():
-        etree.SubElement(tu, "prop", type=key).text = value
-    if bead.note:
-        etree.SubElement(tu, "note").text = bead.note
-    for lang, text in (
-        (src_lang, project.source_text(bead)),
-        (tgt_lang, project.target_text(bead)),
-    ):
-        tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
-        etree.SubElement(tuv, "seg").text = text
-    return tu
-
-
-def _origin(project: Project, bead: Bead) -> str:
-    if bead.origin.value == "mt" and project.model is not None:
-        return f"mt:{project.model.id}@{project.model.fingerprint}"
-    return bead.origin.value
+    """TMX dates are UTC in ISO 8601 basic format: ``YYYYMMDDThhmmssZ``."""
+    return (moment or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def write_tmx(
     path: Path,
     project: Project,
-    beads: Iterable[Bead] | None = None,
-    src_lang: str = "zh-CN",
-    tgt_lang: str = "en",
-) -> int:
-    """Write one ``<tu>`` per bead, streaming, and return how many were written."""
+    selection: Iterable[int] | None = None,
+    *,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+    created: datetime | None = None,
+) -> ExportReport:
+    """Write one ``<tu>`` per selected bead (all by default); languages default to the project's."""
+    src = normalise_lang(src_lang) if src_lang else default_lang(project.source.lang)
+    tgt = normalise_lang(tgt_lang) if tgt_lang else default_lang(project.target.lang)
+    units = project_units(project, None if selection is None else list(selection))
+    return write_tmx_units(path, units, src, tgt, created)
+
+
+def write_tmx_units(
+    path: Path, units: Iterable[Unit], src_lang: str, tgt_lang: str, created: datetime | None = None
+) -> ExportReport:
+    if lang_matches(src_lang, tgt_lang) or lang_matches(tgt_lang, src_lang):
+        raise InputError(
+            f"source and target language are both {src_lang}/{tgt_lang}; "
+            "give different tags with --src-lang/--tgt-lang"
+        )
+    warnings: list[str] = []
     count = 0
-    with atomic_writer(path, "wb") as fh, etree.xmlfile(fh, encoding="UTF-8") as xf:
-        xf.write_declaration()
-        xf.write(etree.Comment(" bitext translation memory "), pretty_print=True)
-        with xf.element("tmx", version="1.4"):
-            xf.write("\n")
-            xf.write(_header(src_lang), pretty_print=True)
+    with atomic_writer(path, "wb") as fh:
+        fh.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')  # double quotes: picky readers
+        with etree.xmlfile(fh, encoding="UTF-8") as xf, xf.element("tmx", version="1.4"):
+            xf.write(_I4, _header(src_lang, created), _I4)
+            template = _tu_template(src_lang, tgt_lang)
             with xf.element("body"):
-                xf.write("\n")
-                for bead in project.beads if beads is None else beads:
-                    xf.write(_tu(project, bead, count, src_lang, tgt_lang), pretty_print=True)
+                for unit in units:
+                    xf.write(_I1, _tu(template, unit, warnings))
                     count += 1
+                xf.write(_I4)
             xf.write("\n")
-    return count
+        fh.write(b"\n")
+    return ExportReport(count, tuple(warnings))
+
+
+def _header(src_lang: str, created: datetime | None) -> etree._Element:
+    return etree.Element(
+        "header",
+        {
+            "creationtool": "bitext",
+            "creationtoolversion": __version__,
+            "segtype": "sentence",
+            "o-tmf": "bitext",
+            "adminlang": "en",
+            "srclang": src_lang,
+            "datatype": "plaintext",
+            "creationdate": tmx_date(created),
+        },
+    )
+
+
+_FIXED_PROPS = ("x-origin", "x-score", "x-status", "x-source-ids", "x-target-ids")
+
+
+def _tu_template(src_lang: str, tgt_lang: str) -> etree._Element:
+    """An indented ``<tu>`` skeleton; copying it (in C) is twice as fast as building each one."""
+    tu = etree.Element("tu")
+    tu.text = _I2
+    for kind in _FIXED_PROPS:
+        etree.SubElement(tu, "prop", type=kind).tail = _I2
+    for lang in (src_lang, tgt_lang):
+        tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
+        tuv.text, tuv.tail = _I3, _I2
+        etree.SubElement(tuv, "seg").tail = _I2
+    tuv.tail = _I1
+    return tu
+
+
+def _tu(template: etree._Element, unit: Unit, warnings: list[str]) -> etree._Element:
+    tu = template.__copy__()  # lxml copies the whole subtree, in C
+    tu.set("tuid", str(unit.id))
+    origin, score, status, src_ids, tgt_ids, src_tuv, tgt_tuv = tu
+    origin.text = _clean(unit.origin_label, unit.id, "origin", warnings)
+    score.text = f"{unit.score:.4f}"
+    status.text = unit.status.value
+    src_ids.text = ",".join(map(str, unit.source_ids))
+    tgt_ids.text = ",".join(map(str, unit.target_ids))
+    src_tuv[0].text = _clean(unit.source, unit.id, "source", warnings)
+    tgt_tuv[0].text = _clean(unit.target, unit.id, "target", warnings)
+    extras: list[tuple[str, dict[str, str], str]] = []
+    if unit.flags:
+        extras.append(("prop", {"type": "x-qa"}, ";".join(unit.flags)))
+    if unit.document:
+        extras.append(("prop", {"type": "x-document"}, unit.document))
+    too_long = [
+        side
+        for side, text in (("source", unit.source), ("target", unit.target))
+        if utf16_length(text) > TRADOS_MAX_CHARS
+    ]
+    if too_long:
+        extras.append(("prop", {"type": "x-too-long"}, ",".join(too_long)))
+        warnings.append(
+            f"tu {unit.id}: {' and '.join(too_long)} over {TRADOS_MAX_CHARS} characters; "
+            "kept whole and flagged x-too-long (Trados rejects such units)"
+        )
+    if unit.note:
+        extras.append(("note", {}, unit.note))
+    for tag, attrib, text in extras:
+        extra = etree.Element(tag, attrib)
+        extra.text = _clean(text, unit.id, attrib.get("type", tag), warnings)
+        extra.tail = _I2
+        src_tuv.addprevious(extra)
+    return tu
+
+
+def _clean(text: str, tuid: int, where: str, warnings: list[str]) -> str:
+    safe, removed = xml_safe(text)
+    if removed:
+        warnings.append(f"tu {tuid}: removed {removed} from the {where} (XML 1.0 forbids them)")
+    return safe
+
+
+def read_tmx(
+    path: Path,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+    warnings: list[str] | None = None,
+) -> Project:
+    """Read a TMX into a project with one 1:1 bead per ``<tu>`` that has both languages.
+
+    The source language is ``src_lang`` or the header's ``srclang``; the target is ``tgt_lang``
+    or the first other language found, so a multilingual memory needs ``tgt_lang``. A bare tag
+    (``zh``) matches any region (``zh-CN``, ``zh-TW``). Units lacking either language are
+    skipped and reported in ``warnings``.
+    """
+    path = Path(path)
+    units, src, tgt = _read_units(path, src_lang, tgt_lang, warnings)
+    return project_from_units(units, src, tgt, str(path))
+
+
+def read_tm_pairs(path: Path, src_lang: str, tgt_lang: str) -> list[tuple[str, str]]:
+    """(source, target) texts of every usable unit, for exact-match lookup while drafting."""
+    units, _, _ = _read_units(Path(path), src_lang, tgt_lang, None)
+    return [(u.source, u.target) for u in units if u.status.value != "rejected" and u.target]
+
+
+def _read_units(
+    path: Path, src_lang: str | None, tgt_lang: str | None, warnings: list[str] | None
+) -> tuple[list[Unit], str, str]:
+    if not path.is_file():
+        raise InputError(f"{path}: no such TMX file; check the path")
+    units: list[Unit] = []
+    skipped: list[str] = []
+    src, tgt = src_lang, tgt_lang
+    try:
+        for _, elem in etree.iterparse(
+            str(path),
+            events=("end",),
+            tag=("header", "tu"),
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=True,
+        ):
+            if elem.tag == "header":
+                src = src or _header_srclang(elem, path)
+                continue
+            tuvs = _tuvs(elem)
+            src = src or (tuvs[0][0] if tuvs else None)
+            found_tgt = next((lang for lang, _ in tuvs if not lang_matches(src or "", lang)), None)
+            tgt = tgt or found_tgt
+            unit = _unit(elem, tuvs, src or "", tgt or "", len(units) + len(skipped) + 1)
+            if unit is None:
+                skipped.append(elem.get("tuid") or str(len(units) + len(skipped) + 1))
+            else:
+                units.append(unit)
+            elem.clear(keep_tail=False)
+            while elem.getprevious() is not None:
+                del elem.getparent()[0]
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"{path}: not well-formed XML ({exc}); is it really a TMX file?") from exc
+    if src is None or tgt is None:
+        raise InputError(f"{path}: no translation units with two languages; is it a TMX file?")
+    if skipped and warnings is not None:
+        warnings.append(
+            f"{path}: skipped {len(skipped)} units without both {src} and {tgt} "
+            f"(tuid {', '.join(skipped[:10])}{', …' if len(skipped) > 10 else ''})"
+        )
+    return units, src, tgt
+
+
+def _header_srclang(header: etree._Element, path: Path) -> str | None:
+    lang = header.get("srclang")
+    if lang is None or lang.lower() == "*all*":
+        return None
+    try:
+        return normalise_lang(lang)
+    except InputError as exc:
+        raise InputError(f"{path}: header srclang {lang!r} is not a language tag") from exc
+
+
+def _tuvs(tu: etree._Element) -> list[tuple[str, str]]:
+    """(language, text) of each ``<tuv>``; TMX 1.1 writers use ``lang`` instead of ``xml:lang``."""
+    found = []
+    for tuv in tu.iterchildren("tuv"):
+        lang = tuv.get(XML_LANG) or tuv.get("lang")
+        seg = tuv.find("seg")
+        if lang and seg is not None:
+            found.append((lang, _seg_text(seg)))
+    return found
+
+
+def _seg_text(seg: etree._Element) -> str:
+    """Plain text of a ``<seg>``: ``<hi>`` text kept, inline codes (``<bpt>``, ``<ph>``…) dropped."""
+    parts = [seg.text or ""]
+    for child in seg:
+        if isinstance(child.tag, str) and child.tag not in _CODE_TAGS:
+            parts.append(_seg_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _unit(tu: etree._Element, tuvs: list[tuple[str, str]], src: str, tgt: str, n: int) -> Unit | None:
+    source = next((text for lang, text in tuvs if lang_matches(src, lang)), None)
+    target = next((text for lang, text in tuvs if lang_matches(tgt, lang)), None)
+    if source is None or target is None:
+        return None
+    props = {p.get("type"): p.text or "" for p in tu.iterchildren("prop")}
+    notes = [note.text or "" for note in tu.iterchildren("note")]
+    origin, model = parse_origin(props.get("x-origin", "human"))
+    flags = props.get("x-qa", "")
+    try:
+        ident = int(tu.get("tuid") or n)
+    except ValueError:
+        ident = n
+    return Unit(
+        id=ident,
+        source=source,
+        target=target,
+        score=parse_score(props.get("x-score")),
+        status=parse_status(props.get("x-status")),
+        origin=origin,
+        model=model,
+        flags=tuple(f for f in flags.split(";") if f),
+        note="\n".join(notes),
+        document=props.get("x-document", ""),
+    )
+
