@@ -87,12 +87,33 @@ def _bead_to_dict(bead: Bead) -> dict[str, Any]:
     }
 
 
-def project_from_dict(data: dict[str, Any], name: str = "project") -> Project:
+def check_format(data: object, name: str = "project") -> None:
+    """Refuse anything but ``bitext-project/1`` with advice; never guess at another layout.
+
+    A file from an older bitext needs converting, one from a newer bitext needs a newer bitext;
+    reading either as version 1 could silently drop or misread fields.
+    """
     fmt = data.get("format") if isinstance(data, dict) else None
-    if fmt != FORMAT:
+    if fmt == FORMAT:
+        return
+    if fmt is None:
+        raise InputError(f'{name}: not a bitext project (no "format": {FORMAT!r} field)')
+    family, _, version = str(fmt).partition("/")
+    if family != "bitext-project" or not version.isdigit():
+        raise InputError(f"{name}: format {fmt!r} is not a bitext project; expected {FORMAT}")
+    if int(version) < 1:
         raise InputError(
-            f"{name}: format {fmt!r} is not {FORMAT!r}; this bitext reads only {FORMAT} projects"
+            f"{name}: format {fmt} comes from an older bitext; this bitext reads only {FORMAT} "
+            "(run bitext again on the source document to rebuild the project)"
         )
+    raise InputError(
+        f"{name}: format {fmt} comes from a newer bitext; this bitext reads only {FORMAT} "
+        "(upgrade bitext with pip install -U bitext)"
+    )
+
+
+def project_from_dict(data: dict[str, Any], name: str = "project") -> Project:
+    check_format(data, name)
     model = data.get("model")
     return Project(
         source=_side_from_dict(data["source"]),
@@ -189,7 +210,6 @@ def read_project(path: Path) -> Project:
         raise InputError(f"{path}: no such project file; check the path") from exc
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"{path}: not a bitext project (not readable JSON: {exc})") from exc
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        project_from_dict(data, str(path))  # raises the version message
+    check_format(data, str(path))
     validate(data)
     return project_from_dict(data, str(path))
