@@ -1,0 +1,85 @@
+"""One entry point per direction over every format, so commands need not know the modules."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from align.errors import InputError
+from align.formats.filters import BeadFilter, select_beads
+from align.formats.units import ExportReport, normalise_lang
+from align.model import Project
+
+FORMATS = ("tmx", "json", "jsonl", "tsv", "xliff")
+
+
+def export_project(
+    fmt: str,
+    path: Path,
+    project: Project,
+    flt: BeadFilter | None = None,
+    *,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+) -> ExportReport:
+    """Write the beads ``flt`` selects in format ``fmt``; formats are imported only when used."""
+    selection = select_beads(project.beads, flt)
+    if fmt == "tmx":
+        from align.formats.tmx import write_tmx
+
+        return write_tmx(path, project, selection, src_lang=src_lang, tgt_lang=tgt_lang)
+    if fmt == "jsonl":
+        from align.formats.jsonl import write_jsonl
+
+        return write_jsonl(path, project, selection, src_lang=src_lang, tgt_lang=tgt_lang)
+    if fmt == "tsv":
+        from align.formats.tsv import write_tsv
+
+        return write_tsv(path, project, selection, src_lang=src_lang, tgt_lang=tgt_lang)
+    if fmt == "xliff":
+        from align.formats.xliff import write_xliff
+
+        return write_xliff(path, project, selection, src_lang=src_lang, tgt_lang=tgt_lang)
+    if fmt == "json":
+        from align.formats.project_json import write_project
+
+        subset = replace(project, beads=tuple(project.beads[i] for i in selection))
+        if src_lang:
+            subset = replace(subset, source=replace(subset.source, lang=normalise_lang(src_lang)))
+        if tgt_lang:
+            subset = replace(subset, target=replace(subset.target, lang=normalise_lang(tgt_lang)))
+        write_project(path, subset)
+        return ExportReport(len(selection))
+    raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def import_file(
+    fmt: str,
+    path: Path,
+    warnings: list[str] | None = None,
+    *,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+) -> Project:
+    """Read any exchange format into a project (languages apply to TMX, which may hold many)."""
+    if fmt == "tmx":
+        from align.formats.tmx import read_tmx
+
+        return read_tmx(path, src_lang, tgt_lang, warnings)
+    if fmt == "jsonl":
+        from align.formats.jsonl import read_jsonl
+
+        return read_jsonl(path, warnings)
+    if fmt == "tsv":
+        from align.formats.tsv import read_tsv
+
+        return read_tsv(path, warnings)
+    if fmt == "xliff":
+        from align.formats.xliff import read_xliff
+
+        return read_xliff(path, warnings)
+    if fmt == "json":
+        from align.formats.project_json import read_project
+
+        return read_project(path)
+    raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
