@@ -53,7 +53,16 @@ def _root(
 
 
 def _register() -> None:
-    from cli import qa_cmd, report_cmd, review_cmd, run_cmd, segment_cmd, status_cmd
+    from cli import (
+        export_cmd,
+        import_cmd,
+        qa_cmd,
+        report_cmd,
+        review_cmd,
+        run_cmd,
+        segment_cmd,
+        status_cmd,
+    )
 
     app.command("run")(run_cmd.run)
     app.command("review")(review_cmd.review)
@@ -61,6 +70,8 @@ def _register() -> None:
     app.command("report")(report_cmd.report)
     app.command("segment")(segment_cmd.segment)
     app.command("qa")(qa_cmd.qa)
+    app.command("export")(export_cmd.export)
+    app.command("import")(import_cmd.import_file)
 
 
 _register()

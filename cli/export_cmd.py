@@ -1,0 +1,126 @@
+"""``bitext export``: a project as TMX, project JSON, JSONL, TSV or XLIFF, filtered by review."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from align.errors import InputError
+from align.formats.filters import OriginFilter, StatusFilter
+from cli.common import Quiet, err_console, info
+
+
+class ExportFormat(StrEnum):
+    TMX = "tmx"
+    JSON = "json"
+    JSONL = "jsonl"
+    TSV = "tsv"
+    XLIFF = "xliff"
+
+
+SUFFIXES = {
+    ".tmx": ExportFormat.TMX,
+    ".json": ExportFormat.JSON,
+    ".jsonl": ExportFormat.JSONL,
+    ".tsv": ExportFormat.TSV,
+    ".xlf": ExportFormat.XLIFF,
+    ".xliff": ExportFormat.XLIFF,
+}
+
+
+def format_for(path: Path, given: ExportFormat | None, option: str = "--to") -> ExportFormat:
+    """The format asked for, else the one the file name implies (``x.tmx`` → tmx)."""
+    if given is not None:
+        return given
+    found = SUFFIXES.get(path.suffix.lower())
+    if found is None:
+        names = ", ".join(f.value for f in ExportFormat)
+        raise InputError(f"{path}: cannot tell the format from its extension; add {option} {names}")
+    return found
+
+
+def print_warnings(warnings: Sequence[str]) -> None:
+    """Warnings always show (even with --quiet): they say the output differs from the input."""
+    from align.formats.units import summarise_warnings
+
+    for line in summarise_warnings(warnings):
+        err_console.print(f"bitext: warning: {line}", markup=False)
+
+
+def export(
+    project: Annotated[
+        Path, typer.Argument(help="Project file written by bitext (NAME.bitext.json).")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    to: Annotated[
+        ExportFormat | None,
+        typer.Option("--to", help="Output format (default: from the -o file's extension)."),
+    ] = None,
+    src_lang: Annotated[
+        str | None,
+        typer.Option(
+            "--src-lang",
+            help="Source language tag to write, e.g. zh-CN (default: the "
+            "project's; bare zh becomes zh-CN).",
+        ),
+    ] = None,
+    tgt_lang: Annotated[
+        str | None,
+        typer.Option(
+            "--tgt-lang", help="Target language tag to write, e.g. en-US (default: the project's)."
+        ),
+    ] = None,
+    status: Annotated[
+        StatusFilter,
+        typer.Option(
+            "--status",
+            help="Beads to export: accepted, edited, reviewed (accepted or "
+            "edited) or all; rejected beads are never exported.",
+        ),
+    ] = StatusFilter.ALL,
+    min_score: Annotated[
+        float, typer.Option("--min-score", help="Lowest alignment score kept, 0 to 1.")
+    ] = 0.0,
+    origin: Annotated[
+        OriginFilter,
+        typer.Option(
+            "--origin",
+            help="mt (raw machine drafts), human (reference, edited or TM targets) or all.",
+        ),
+    ] = OriginFilter.ALL,
+    skip_empty: Annotated[
+        bool,
+        typer.Option("--skip-empty", help="Leave out beads with an empty side (1:0 and 0:1)."),
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
+    ] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Write a project as a translation memory (TMX), JSON, JSONL, TSV or XLIFF 1.2."""
+    from align.formats.exporters import export_project
+    from align.formats.filters import BeadFilter
+    from align.formats.project_json import read_project
+
+    fmt = format_for(output, to)
+    if fmt is ExportFormat.JSON and output.resolve() == project.resolve():
+        raise InputError(f"{output}: that is the project itself; write the export elsewhere")
+    loaded = read_project(project)
+    flt = BeadFilter(status, min_score, origin, skip_empty)
+    report = export_project(fmt.value, output, loaded, flt, src_lang=src_lang, tgt_lang=tgt_lang)
+    print_warnings(report.warnings)
+    summary = {
+        "format": fmt.value,
+        "output": str(output),
+        "units": report.count,
+        "beads": len(loaded.beads),
+        "warnings": len(report.warnings),
+    }
+    if as_json:
+        typer.echo(json.dumps(summary))
+    info(f"{report.count} of {len(loaded.beads)} beads → {output} ({fmt.value})", quiet)

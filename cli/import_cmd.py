@@ -1,0 +1,64 @@
+"""``bitext import``: an existing memory (TMX, or XLIFF/JSONL/TSV) as a bitext project."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.common import Quiet, info
+from cli.export_cmd import ExportFormat, format_for, print_warnings
+
+
+def import_file(
+    file: Annotated[
+        Path, typer.Argument(help="TMX file to import (also .xlf/.xliff, .jsonl, .tsv).")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Project file to write (default: NAME.bitext.json)."),
+    ] = None,
+    from_: Annotated[
+        ExportFormat | None,
+        typer.Option("--from", help="Input format (default: from the file's extension)."),
+    ] = None,
+    src_lang: Annotated[
+        str | None,
+        typer.Option("--src-lang", help="TMX source language (default: the header's srclang)."),
+    ] = None,
+    tgt_lang: Annotated[
+        str | None,
+        typer.Option("--tgt-lang", help="TMX target language (default: the first other one)."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
+    ] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Turn a translation memory into a bitext project (one bead per unit) for review or export."""
+    from align.errors import InputError
+    from align.formats.exporters import import_file as read_any
+    from align.formats.project_json import write_project
+
+    fmt = format_for(file, from_, "--from")
+    if fmt is ExportFormat.JSON:
+        raise InputError(f"{file}: a project file needs no import; use it directly")
+    out = output or Path(file.name.rsplit(".", 1)[0] + ".bitext.json")
+    warnings: list[str] = []
+    project = read_any(fmt.value, file, warnings, src_lang=src_lang, tgt_lang=tgt_lang)
+    write_project(out, project)
+    print_warnings(warnings)
+    summary = {
+        "units": len(project.beads),
+        "src_lang": project.source.lang,
+        "tgt_lang": project.target.lang,
+        "project": str(out),
+    }
+    if as_json:
+        typer.echo(json.dumps(summary))
+    info(
+        f"{len(project.beads)} units ({project.source.lang} → {project.target.lang}) → {out}",
+        quiet,
+    )
