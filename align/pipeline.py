@@ -6,7 +6,7 @@ engine, another aligner) or run as a distributed batch stage without touching th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,6 +22,7 @@ from align.model import (
     Side,
 )
 from align.segment import segment
+from align.tm import TM_ENGINE
 from models.base import ProgressCallback, Translator
 
 
@@ -50,9 +51,13 @@ def drafts_as_target(drafts: list[Draft], lang: str = "en") -> Side:
     return Side(lang=lang, path=None, segments=tuple(segments))
 
 
-def pair_with_drafts(count: int) -> list[Bead]:
-    """Each source sentence with its own draft: a certain 1:1 link."""
-    return [Bead((i,), (i,), 1.0, origin=BeadOrigin.MT) for i in range(count)]
+def pair_with_drafts(count: int, drafts: Sequence[Draft] = ()) -> list[Bead]:
+    """Each source sentence with its own draft: a certain 1:1 link (origin tm for TM matches)."""
+    tm = {i for i, d in enumerate(drafts) if d.engine == TM_ENGINE}
+    return [
+        Bead((i,), (i,), 1.0, origin=BeadOrigin.TM if i in tm else BeadOrigin.MT)
+        for i in range(count)
+    ]
 
 
 def build_project(
@@ -67,7 +72,7 @@ def build_project(
     drafts = draft_segments(src_segments, translator, tick)
     if reference is None:
         target = drafts_as_target(drafts)
-        beads = pair_with_drafts(len(src_segments))
+        beads = pair_with_drafts(len(src_segments), drafts)
     else:
         tgt_segments = segment(reference.text, reference.lang)
         target = Side(reference.lang, reference.path, tuple(tgt_segments))

@@ -15,6 +15,7 @@ from align.model import DecodingSettings, Project
 from align.pipeline import Document, build_project
 from align.qa import qa_project
 from align.textio import ensure_output_dir, read_text
+from align.tm import with_memory
 from cli.common import Quiet, info, progress_bars
 from cli.options import (
     DEFAULT_MODEL_ID,
@@ -53,10 +54,12 @@ def output_name(path: Path) -> str:
 def write_outputs(project: Project, outdir: Path, name: str, tgt_lang: str) -> RunOutputs:
     from align.formats.project_json import write_project
     from align.formats.tmx import write_tmx
+    from cli.export_cmd import print_warnings
 
     outputs = RunOutputs(outdir / f"{name}.bitext.json", outdir / f"{name}.tmx")
     write_project(outputs.project, project)
-    write_tmx(outputs.tmx, project, tgt_lang=tgt_lang)
+    report = write_tmx(outputs.tmx, project, tgt_lang=tgt_lang)
+    print_warnings(report.warnings)
     return outputs
 
 
@@ -80,6 +83,10 @@ def run(
     threads: ThreadsOpt = None,
     device: DeviceOpt = "cpu",
     tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language tag.")] = "en",
+    tm: Annotated[
+        Path | None,
+        typer.Option("--tm", help="TMX memory: exact matches replace MT (bead origin tm)."),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
     ] = False,
@@ -94,6 +101,8 @@ def run(
     outdir = ensure_output_dir(out)
     settings = DecodingSettings(beam=beam, max_length=max_length, batch_size=batch_size)
     translator = make_translator(EngineOptions(model, engine, settings, device, threads))
+    if tm is not None:  # exact TM matches are drafted from the memory, never by the model
+        translator = with_memory(translator, tm, "zh", tgt_lang)
     with progress_bars(quiet) as progress:
         project = build_project(source, translator, ref_doc, progress)
     if terms is not None:
