@@ -1,0 +1,222 @@
+"""Export filters, the project JSON contract, and the export/import commands end to end."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from align.errors import InputError
+from align.formats.filters import BeadFilter, OriginFilter, StatusFilter, select_beads
+from align.formats.project_json import (
+    project_to_dict,
+    read_project,
+    validate,
+    write_project,
+)
+from align.formats.tmx import read_tmx
+from cli.app import app, main
+from tests.test_formats_helpers import check_tmx, hard_project
+
+# hard_project's beads: status/origin/score by index
+#  0 pending/mt/1.0  1 accepted/human/0.5  2 edited/edited/0.8765  3 accepted/tm/0.25
+#  4 pending/mt/0.33  5 pending/human/0.9  6 pending/human/0.7  7 rejected/human/0.1
+#  8 pending/human/0.0 (0:0)  9 accepted/mt/0.6
+
+
+@pytest.mark.parametrize(
+    ("flt", "expected"),
+    [
+        (BeadFilter(), [0, 1, 2, 3, 4, 5, 6, 8, 9]),
+        (BeadFilter(StatusFilter.ACCEPTED), [1, 3, 9]),
+        (BeadFilter(StatusFilter.EDITED), [2]),
+        (BeadFilter(StatusFilter.REVIEWED), [1, 2, 3, 9]),
+        (BeadFilter(min_score=0.7), [0, 2, 5, 6]),
+        (BeadFilter(origin=OriginFilter.MT), [0, 4, 9]),
+        (BeadFilter(origin=OriginFilter.HUMAN), [1, 2, 3, 5, 6, 8]),
+        (BeadFilter(StatusFilter.REVIEWED, 0.5, OriginFilter.HUMAN), [1, 2]),
+        (BeadFilter(skip_empty=True), [0, 1, 2, 3, 4, 5, 6, 9]),
+    ],
+)
+def test_select_beads(flt: BeadFilter, expected: list[int]) -> None:
+    assert select_beads(hard_project().beads, flt) == expected
+
+
+def test_min_score_out_of_range() -> None:
+    with pytest.raises(InputError, match="between 0 and 1"):
+        BeadFilter(min_score=1.5)
+
+
+def test_project_json_validates_against_schema(tmp_path: Path) -> None:
+    path = tmp_path / "p.bitext.json"
+    write_project(path, hard_project())
+    validate(json.loads(path.read_text(encoding="utf-8")))
+    assert read_project(path) == hard_project()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "message"),
+    [
+        ("bitext-project/0", "older bitext"),
+        ("bitext-project/2", "newer bitext"),
+        ("bitext-project/1.1", "not a bitext project"),
+        ("tmx", "not a bitext project"),
+        (None, "not a bitext project"),
+    ],
+)
+def test_other_format_versions_are_refused(fmt: str | None, message: str, tmp_path: Path) -> None:
+    data = project_to_dict(hard_project())
+    if fmt is None:
+        del data["format"]
+    else:
+        data["format"] = fmt
+    path = tmp_path / "p.bitext.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        read_project(path)
+
+
+def test_schema_violation_is_one_clear_error(tmp_path: Path) -> None:
+    data = project_to_dict(hard_project())
+    data["beads"][0]["score"] = 7
+    path = tmp_path / "p.bitext.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match="beads/0/score"):
+        read_project(path)
+
+
+@pytest.fixture()
+def project_file(tmp_path: Path) -> Path:
+    path = tmp_path / "doc.bitext.json"
+    write_project(path, hard_project())
+    return path
+
+
+def _bitext(args: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
+    """Run the real entry point (one-line errors, exit codes) in-process."""
+    monkeypatch.setattr(sys, "argv", ["bitext", *args])
+    try:
+        main()
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def test_export_command_all_formats(project_file: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    for suffix in (".tmx", ".xlf", ".jsonl", ".tsv", ".json"):
+        out = tmp_path / f"export{suffix}"
+        result = runner.invoke(app, ["export", str(project_file), "-o", str(out), "--json"])
+        assert result.exit_code == 0, result.output
+        summary = json.loads(result.stdout.splitlines()[-1])
+        assert summary["units"] == 9 and summary["beads"] == 10 and out.exists()
+
+
+def test_export_tmx_with_filters_and_languages(
+    project_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "reviewed.tmx"
+    args = ["export", str(project_file), "--to", "tmx", "-o", str(out), "--status", "reviewed"]
+    args += [
+        "--origin",
+        "human",
+        "--min-score",
+        "0.5",
+        "--src-lang",
+        "zh_CN",
+        "--tgt-lang",
+        "en-GB",
+    ]
+    assert _bitext(args, monkeypatch) == 0
+    tree = check_tmx(out)
+    assert [tu.get("tuid") for tu in tree.iter("tu")] == ["2", "3"]
+    assert tree.getroot().find("header").get("srclang") == "zh-CN"  # type: ignore[union-attr]
+    err = capsys.readouterr().err
+    assert "2 of 10 beads" in err
+
+
+def test_export_prints_warnings_even_when_quiet(
+    project_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert (
+        _bitext(["export", str(project_file), "-o", str(tmp_path / "x.tmx"), "-q"], monkeypatch)
+        == 0
+    )
+    err = capsys.readouterr().err
+    assert "bitext: warning: tu 5: removed U+0001" in err and "x-too-long" in err
+    assert "beads →" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "x.txt"], "cannot tell the format"),
+        (["-o", "x.tmx", "--src-lang", "zh CN"], "not a language tag"),
+        (["-o", "x.tmx", "--src-lang", "en", "--tgt-lang", "en"], "different tags"),
+    ],
+)
+def test_export_bad_input_is_one_line(
+    args: list[str],
+    message: str,
+    project_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert _bitext(["export", str(project_file), *args], monkeypatch) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("bitext: error:") and message in err and "\n" not in err
+
+
+def test_export_missing_project_and_self_overwrite(
+    project_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert _bitext(["export", "nope.bitext.json", "-o", "x.tmx"], monkeypatch) == 1
+    assert "no such project file" in capsys.readouterr().err
+    assert _bitext(["export", str(project_file), "-o", str(project_file)], monkeypatch) == 1
+    assert "the project itself" in capsys.readouterr().err
+    assert (
+        _bitext(["export", str(project_file), "-o", "x.tmx", "--min-score", "2"], monkeypatch) == 1
+    )
+    assert "between 0 and 1" in capsys.readouterr().err
+
+
+def test_import_command(
+    project_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tmx = tmp_path / "memory.tmx"
+    assert _bitext(["export", str(project_file), "-o", str(tmx), "-q"], monkeypatch) == 0
+    out = tmp_path / "imported.json"
+    result = CliRunner().invoke(app, ["import", str(tmx), "-o", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["units"] == 9
+    validate(json.loads(out.read_text(encoding="utf-8")))
+    assert read_project(out).beads == read_tmx(tmx).beads
+    monkeypatch.chdir(tmp_path)
+    assert _bitext(["import", str(tmx), "-q"], monkeypatch) == 0
+    assert (tmp_path / "memory.bitext.json").exists()
+
+
+def test_import_bad_file_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.tmx"
+    bad.write_text("<tmx><body><tu>", encoding="utf-8")
+    assert _bitext(["import", str(bad), "-o", str(tmp_path / "p.json")], monkeypatch) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("bitext: error:") and "not well-formed" in err
+    assert not (tmp_path / "p.json").exists()
