@@ -32,6 +32,7 @@ from lxml import etree
 from align import __version__
 from align.errors import InputError
 from align.formats.units import (
+    TRADOS_MAX_CHARS,
     ExportReport,
     Unit,
     default_lang,
@@ -44,7 +45,6 @@ from align.formats.units import (
     project_units,
     utf16_length,
     xml_safe,
-    TRADOS_MAX_CHARS,
 )
 from align.model import Project
 from align.textio import atomic_writer
@@ -269,7 +269,7 @@ def _tuvs(tu: etree._Element) -> list[tuple[str, str]]:
 
 
 def _seg_text(seg: etree._Element) -> str:
-    """Plain text of a ``<seg>``: ``<hi>`` text kept, inline codes (``<bpt>``, ``<ph>``…) dropped."""
+    """Plain ``<seg>`` text: ``<hi>`` content kept, inline codes (``<bpt>``, ``<ph>``…) left out."""
     parts = [seg.text or ""]
     for child in seg:
         if isinstance(child.tag, str) and child.tag not in _CODE_TAGS:
@@ -278,7 +278,9 @@ def _seg_text(seg: etree._Element) -> str:
     return "".join(parts)
 
 
-def _unit(tu: etree._Element, tuvs: list[tuple[str, str]], src: str, tgt: str, n: int) -> Unit | None:
+def _unit(
+    tu: etree._Element, tuvs: list[tuple[str, str]], src: str, tgt: str, n: int
+) -> Unit | None:
     source = next((text for lang, text in tuvs if lang_matches(src, lang)), None)
     target = next((text for lang, text in tuvs if lang_matches(tgt, lang)), None)
     if source is None or target is None:
@@ -303,4 +305,3 @@ def _unit(tu: etree._Element, tuvs: list[tuple[str, str]], src: str, tgt: str, n
         note="\n".join(notes),
         document=props.get("x-document", ""),
     )
-
