@@ -48,6 +48,10 @@ def test_header_languages_props_and_exact_segs(tmp_path: Path) -> None:
     tu3 = tree.getroot().find("body/tu[@tuid='3']")
     assert tu3 is not None and tu3.findtext("note") == "<&>\"'"
     assert {p.get("type"): p.text for p in tu3.findall("prop")}["x-qa"] == "entities"
+    # The last review decision becomes the unit's changeid/changedate; read back as history.
+    assert (tu3.get("changeid"), tu3.get("changedate")) == ("li.wei", "20260203T040506Z")
+    edit = read_tmx(path).beads[2].history[-1]
+    assert (edit.who, edit.when) == ("li.wei", "2026-02-03T04:05:06+00:00")
 
 
 def test_n_to_m_beads_are_joined_by_language(tmp_path: Path) -> None:

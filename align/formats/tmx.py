@@ -46,7 +46,7 @@ from align.formats.units import (
     utf16_length,
     xml_safe,
 )
-from align.model import Project
+from align.model import BeadStatus, Project
 from align.textio import atomic_writer
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -59,6 +59,15 @@ _I1, _I2, _I3, _I4 = "\n    ", "\n      ", "\n        ", "\n  "
 def tmx_date(moment: datetime | None = None) -> str:
     """TMX dates are UTC in ISO 8601 basic format: ``YYYYMMDDThhmmssZ``."""
     return (moment or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _tmx_date_from_iso(value: str) -> str:
+    """An ISO 8601 review timestamp as a TMX date; "" when it cannot be read (never guessed)."""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    return tmx_date(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def write_tmx(
@@ -138,6 +147,12 @@ def _tu_template(src_lang: str, tgt_lang: str) -> etree._Element:
 def _tu(template: etree._Element, unit: Unit, warnings: list[str]) -> etree._Element:
     tu = template.__copy__()  # lxml copies the whole subtree, in C
     tu.set("tuid", str(unit.id))
+    if unit.changed_at:  # CAT tools show who last touched a unit, and when
+        changed = _tmx_date_from_iso(unit.changed_at)
+        if changed:
+            tu.set("changedate", changed)
+    if unit.changed_by:
+        tu.set("changeid", _clean(unit.changed_by, unit.id, "changeid", warnings))
     origin, score, status, src_ids, tgt_ids, src_tuv, tgt_tuv = tu
     origin.text = _clean(unit.origin_label, unit.id, "origin", warnings)
     score.text = f"{unit.score:.4f}"
@@ -200,7 +215,7 @@ def read_tmx(
 def read_tm_pairs(path: Path, src_lang: str, tgt_lang: str) -> list[tuple[str, str]]:
     """(source, target) texts of every usable unit, for exact-match lookup while drafting."""
     units, _, _ = _read_units(Path(path), src_lang, tgt_lang, None)
-    return [(u.source, u.target) for u in units if u.status.value != "rejected" and u.target]
+    return [(u.source, u.target) for u in units if u.status is not BeadStatus.REJECTED and u.target]
 
 
 def _read_units(
@@ -304,4 +319,14 @@ def _unit(
         flags=tuple(f for f in flags.split(";") if f),
         note="\n".join(notes),
         document=props.get("x-document", ""),
+        changed_by=tu.get("changeid", ""),
+        changed_at=_iso_from_tmx_date(tu.get("changedate", "")),
     )
+
+
+def _iso_from_tmx_date(value: str) -> str:
+    try:
+        moment = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return ""
+    return moment.isoformat(timespec="seconds")

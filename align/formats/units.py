@@ -20,6 +20,7 @@ from align.model import (
     BeadOrigin,
     BeadStatus,
     Draft,
+    Edit,
     ModelInfo,
     Project,
     Segment,
@@ -57,6 +58,8 @@ class Unit:
     source_ids: tuple[int, ...] = ()
     target_ids: tuple[int, ...] = ()
     document: str = ""
+    changed_by: str = ""  # the last reviewer decision's who and when (ISO 8601), if any
+    changed_at: str = ""
 
     @property
     def origin_label(self) -> str:
@@ -141,6 +144,8 @@ def project_units(project: Project, selection: Sequence[int] | None = None) -> I
             source_ids=bead.source,
             target_ids=bead.target,
             document=document,
+            changed_by=bead.history[-1].who if bead.history else "",
+            changed_at=bead.history[-1].when if bead.history else "",
         )
 
 
@@ -217,6 +222,7 @@ def project_from_units(
                 status=unit.status,
                 flags=unit.flags,
                 note=unit.note,
+                history=_history(unit),
             )
         )
     model = None
@@ -233,6 +239,13 @@ def project_from_units(
         tool_version=__version__,
         created=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
+
+
+def _history(unit: Unit) -> tuple[Edit, ...]:
+    """Who last changed the unit in the tool it comes from, so provenance survives the trip."""
+    if not (unit.changed_by or unit.changed_at):
+        return ()
+    return (Edit("import", unit.changed_by, unit.changed_at),)
 
 
 def _add_segment(segments: list[Segment], text: str) -> tuple[int, ...]:
