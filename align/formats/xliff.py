@@ -103,12 +103,16 @@ def write_xliff(
     return ExportReport(count, tuple(warnings))
 
 
+# The pieces below are built without a namespace on purpose: written inside <xliff xmlns=NS>
+# they are in the XLIFF namespace when parsed, and lxml does not re-declare xmlns on each unit.
+
+
 def _header() -> etree._Element:
-    header = etree.Element(f"{_N}header", nsmap={None: NS})
+    header = etree.Element("header")
     header.text, tool_tail = _I[3], _I[2]
     etree.SubElement(
         header,
-        f"{_N}tool",
+        "tool",
         {"tool-id": "bitext", "tool-name": "bitext", "tool-version": __version__},
     ).tail = tool_tail
     return header
@@ -117,20 +121,19 @@ def _header() -> etree._Element:
 def _trans_unit(unit: Unit, warnings: list[str]) -> etree._Element:
     reviewed = unit.status in (BeadStatus.ACCEPTED, BeadStatus.EDITED)
     tu = etree.Element(
-        f"{_N}trans-unit",
+        "trans-unit",
         {"id": str(unit.id), "approved": "yes" if reviewed else "no", XML_SPACE: "preserve"},
-        nsmap={None: NS},
     )
     children: list[etree._Element] = []
-    source = etree.Element(f"{_N}source")
+    source = etree.Element("source")
     source.text = _clean(unit.source, unit.id, "source", warnings)
-    target = etree.Element(f"{_N}target", state=STATES[unit.status])
+    target = etree.Element("target", state=STATES[unit.status])
     if unit.origin in _QUALIFIERS:
         target.set("state-qualifier", _QUALIFIERS[unit.origin])
     target.text = _clean(unit.target, unit.id, "target", warnings)
     children += [source, target]
     if unit.note:
-        note = etree.Element(f"{_N}note", {"from": "reviewer"})
+        note = etree.Element("note", {"from": "reviewer"})
         note.text = _clean(unit.note, unit.id, "note", warnings)
         children.append(note)
     children.append(_context_group(unit, warnings))
@@ -143,7 +146,7 @@ def _trans_unit(unit: Unit, warnings: list[str]) -> etree._Element:
 
 
 def _context_group(unit: Unit, warnings: list[str]) -> etree._Element:
-    group = etree.Element(f"{_N}context-group", name="bitext", purpose="information")
+    group = etree.Element("context-group", name="bitext", purpose="information")
     values = [
         ("x-bitext-status", unit.status.value),
         ("x-bitext-origin", unit.origin_label),
@@ -153,7 +156,7 @@ def _context_group(unit: Unit, warnings: list[str]) -> etree._Element:
         values.append(("x-bitext-qa", ";".join(unit.flags)))
     group.text = _I[5]
     for kind, value in values:
-        context = etree.SubElement(group, f"{_N}context", {"context-type": kind})
+        context = etree.SubElement(group, "context", {"context-type": kind})
         context.text = _clean(value, unit.id, kind, warnings)
         context.tail = _I[5]
     context.tail = _I[4]
