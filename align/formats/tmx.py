@@ -89,6 +89,8 @@ def write_tmx(
 def write_tmx_units(
     path: Path, units: Iterable[Unit], src_lang: str, tgt_lang: str, created: datetime | None = None
 ) -> ExportReport:
+    """Stream ``units`` into a TMX at ``path`` (atomically); the core of :func:`write_tmx`."""
+    src_lang, tgt_lang = normalise_lang(src_lang), normalise_lang(tgt_lang)
     if lang_matches(src_lang, tgt_lang) or lang_matches(tgt_lang, src_lang):
         raise InputError(
             f"source and target language are both {src_lang}/{tgt_lang}; "
