@@ -220,3 +220,27 @@ def test_import_bad_file_is_one_line(
     err = capsys.readouterr().err.strip()
     assert err.startswith("bitext: error:") and "not well-formed" in err
     assert not (tmp_path / "p.json").exists()
+
+
+def test_fast_validator_agrees_with_jsonschema() -> None:
+    """read_project validates with fastjsonschema (speed); the reference validator must agree."""
+    import jsonschema
+
+    from align.formats.project_json import schema
+
+    good = project_to_dict(hard_project())
+    jsonschema.validate(good, schema())
+    validate(good)
+    bad_cases = [
+        ("beads", 0, "status", "maybe"),
+        ("source", None, "lang", "zh_CN"),
+        ("beads", 1, "score", -0.1),
+        ("drafts", 2, "text", 5),
+    ]
+    for key, index, field, value in bad_cases:
+        data = json.loads(json.dumps(good))
+        (data[key] if index is None else data[key][index])[field] = value
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(data, schema())
+        with pytest.raises(InputError, match="not valid bitext-project/1"):
+            validate(data)

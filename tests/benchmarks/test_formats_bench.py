@@ -1,6 +1,6 @@
 """Exporting a 100k-bead project to TMX: time (pytest-benchmark) and flat memory (streaming).
 
-    python -m pytest tests/benchmarks/test_formats_bench.py --benchmark-only -s
+    python -m pytest tests/benchmarks/test_formats_bench.py -m benchmark -s
 
 Memory is measured two ways, each on the export alone (after the project is built):
 tracemalloc's peak (Python objects) and the rise of the process's peak RSS (VmHWM, which also
@@ -51,6 +51,22 @@ def test_export_100k_beads_to_tmx(benchmark: Any, project_100k: Project, tmp_pat
     report = benchmark.pedantic(write_tmx, args=(out, project_100k), rounds=3, iterations=1)
     assert report.count == 100_000 and not report.warnings
     assert out.stat().st_size > 50_000_000
+
+
+def test_read_and_export_100k_project(
+    benchmark: Any, project_100k: Project, tmp_path: Path
+) -> None:
+    """What ``bitext export big.bitext.json -o big.tmx`` does: read + validate, then write."""
+    from align.formats.project_json import read_project, write_project
+
+    source = tmp_path / "big.bitext.json"
+    write_project(source, project_100k)
+    out = tmp_path / "big.tmx"
+
+    def read_and_export() -> int:
+        return write_tmx(out, read_project(source)).count
+
+    assert benchmark.pedantic(read_and_export, rounds=2, iterations=1) == 100_000
 
 
 def _vm_kib(field: str) -> int | None:
