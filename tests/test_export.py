@@ -19,7 +19,13 @@ from align.formats.project_json import (
 )
 from align.formats.tmx import read_tmx
 from cli.app import app, main
-from tests.test_formats_helpers import check_tmx, hard_project
+from tests.test_formats_helpers import (
+    check_tmx,
+    every_tmx_checked,  # noqa: F401 (a fixture: validates every TMX written)
+    hard_project,
+)
+
+pytestmark = pytest.mark.usefixtures("every_tmx_checked")
 
 # hard_project's beads: status/origin/score by index
 #  0 pending/mt/1.0  1 accepted/human/0.5  2 edited/edited/0.8765  3 accepted/tm/0.25

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from align.formats.tmx import DTD_PATH, XML_LANG
@@ -141,3 +143,16 @@ def test_shipped_dtd_is_the_lisa_reference() -> None:
     if reference.exists():
         assert DTD_PATH.read_bytes() == reference.read_bytes()
     etree.DTD(str(DTD_PATH))  # loads
+
+
+@pytest.fixture()
+def every_tmx_checked(tmp_path: Path) -> Iterator[None]:
+    """After the test, DTD-validate and check every TMX that bitext wrote under ``tmp_path``."""
+    yield
+    for path in sorted(tmp_path.rglob("*.tmx")):
+        try:
+            header = etree.parse(str(path)).getroot().find("header")
+        except etree.XMLSyntaxError:
+            continue  # a deliberately broken input, not something bitext wrote
+        if header is not None and header.get("creationtool") == "bitext":
+            check_tmx(path)

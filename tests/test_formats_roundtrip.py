@@ -12,7 +12,14 @@ from align.formats.exporters import export_project, import_file
 from align.formats.filters import select_beads
 from align.formats.project_json import project_to_dict, validate
 from align.formats.units import Unit, project_units
-from tests.test_formats_helpers import XML_FORBIDDEN, check_tmx, hard_project
+from tests.test_formats_helpers import (
+    XML_FORBIDDEN,
+    check_tmx,
+    every_tmx_checked,  # noqa: F401 (a fixture: validates every TMX written)
+    hard_project,
+)
+
+pytestmark = pytest.mark.usefixtures("every_tmx_checked")
 
 
 @dataclass(frozen=True)

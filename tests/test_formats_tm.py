@@ -16,7 +16,12 @@ from align.pipeline import Document, build_project
 from align.tm import TM_ENGINE, TmTranslator, build_index, tm_lookup, with_memory
 from cli.app import app
 from models.base import ProgressCallback
-from tests.test_formats_helpers import hard_project
+from tests.test_formats_helpers import (
+    every_tmx_checked,  # noqa: F401 (a fixture: validates every TMX written)
+    hard_project,
+)
+
+pytestmark = pytest.mark.usefixtures("every_tmx_checked")
 
 
 def test_tm_lookup_exact_matches_only() -> None:

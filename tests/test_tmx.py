@@ -13,7 +13,14 @@ from align.errors import InputError
 from align.formats.tmx import read_tm_pairs, read_tmx, tmx_date, write_tmx
 from align.formats.units import normalise_lang, project_units
 from align.model import Bead, BeadOrigin, BeadStatus, Project
-from tests.test_formats_helpers import XML_FORBIDDEN, check_tmx, hard_project
+from tests.test_formats_helpers import (
+    XML_FORBIDDEN,
+    check_tmx,
+    every_tmx_checked,  # noqa: F401 (a fixture: validates every TMX written)
+    hard_project,
+)
+
+pytestmark = pytest.mark.usefixtures("every_tmx_checked")
 
 
 def _pairs(project: Project) -> list[tuple[str, str]]:
