@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from align.errors import InputError
@@ -227,3 +230,20 @@ def test_tmx_to_project_to_tmx_is_stable(tmp_path: Path) -> None:
     write_tmx(second, read_tmx(first), created=moment)
     strip_ids = re.compile(rb'( tuid="\d+"|<prop type="x-(source|target)-ids">[\d,]*</prop>)')
     assert strip_ids.sub(b"", first.read_bytes()) == strip_ids.sub(b"", second.read_bytes())
+
+
+@settings(max_examples=60, deadline=None)
+@given(source=st.text(max_size=60), target=st.text(max_size=60))
+def test_any_text_survives_tmx_except_xml_forbidden(source: str, target: str) -> None:
+    """Whatever the text, reading back gives it exactly, minus only what XML cannot hold."""
+    from align.formats.tmx import write_tmx_units
+    from align.formats.units import Unit, xml_safe
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "h.tmx"
+        report = write_tmx_units(path, [Unit(1, source, target)], "zh-CN", "en")
+        check_tmx(path)
+        units = list(project_units(read_tmx(path)))
+    expected = (xml_safe(source)[0], xml_safe(target)[0])
+    assert [(u.source, u.target) for u in units] == [expected]
+    assert bool(report.warnings) == ((source, target) != expected)
