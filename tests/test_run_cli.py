@@ -222,3 +222,20 @@ def test_real_process_bad_input_is_one_line(tmp_path: Path) -> None:
         text=True,
     )
     assert "no such file" in _one_line_error(proc.returncode, proc.stderr)
+
+
+def test_outputs_get_normal_permissions(tmp_path: Path) -> None:
+    import os
+
+    from align.textio import write_text_atomic
+
+    fresh = tmp_path / "fresh.json"
+    write_text_atomic(fresh, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
+    kept = tmp_path / "kept.json"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    write_text_atomic(kept, "new")
+    assert kept.stat().st_mode & 0o777 == 0o640
