@@ -1,63 +1,246 @@
-"""Sentence alignment: monotone n:m beads between a source and a target sentence list.
+"""Sentence alignment: monotone n:m beads between Chinese sentences and an English translation.
 
-First version: Gale–Church length cost (characters, with the zh→en length ratio estimated from
-the texts themselves) in a full dynamic programme over 0-1, 1-0, 1-1, 1-2, 2-1 and 2-2 beads.
+How a bead is costed (lower is better; the aligner minimises the sum over the document):
+
+* **coverage** — the IDF weight of the Chinese side's units found in the English side and vice
+  versa (see ``align.similarity``), in units of an average sentence's weight, enters with a minus
+  sign: the best alignment explains as much of both texts as it can;
+* **length** — ``(log(en chars / (ratio · zh chars)))²`` with the zh→en character ratio measured
+  on the two texts themselves, weighted by the bead's size;
+* **shape** — a fixed price per extra sentence merged into a bead and per skipped sentence, so a
+  merge has to buy its place with the coverage it adds;
+* **paragraphs** — when both sides have paragraph numbers, a bead that straddles a paragraph
+  break on one side but not the other pays extra (``hard_paragraphs=True`` forbids it instead).
+
+Search: a first pass pairs sentences that share rare units (names, numbers, rare words) and keeps
+the heaviest monotone chain of such pairs as anchors; a band around that chain is then searched
+with a full n:m dynamic programme (``align.search``), widened and re-run if the best path runs
+along its edge. Short texts are searched without a band.
+
+Scores: the posterior probability of each bead under ``exp(-cost / T)`` over all alignments in the
+band (forward–backward); see ``align.search``. A reviewer sorting beads by score sees first the
+beads that a nearly-as-cheap alternative would change.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from align.model import Bead, BeadOrigin
+import numpy as np
 
-_MOVES = {(1, 1): 0.0, (1, 2): 2.3, (2, 1): 2.3, (2, 2): 4.0, (1, 0): 4.5, (0, 1): 4.5}
-_VARIANCE = 6.8
+from align.boundaries import en_quote_balance, inside_quote, zh_quote_balance
+from align.errors import InputError
+from align.model import Bead, BeadOrigin, Segment
+from align.search import Band, CostFn, PathBead, full_band, search
+from align.similarity import SideFeatures, Vocab, pair_coverage, source_features, target_features
 
 
-def align(src: list[str], tgt: list[str], *, drafts: list[str] | None = None) -> list[Bead]:
-    """Align ``src`` (Chinese) to ``tgt`` (English) sentences; ``drafts`` are unused here."""
-    if not src and not tgt:
-        return []
-    ratio = (sum(map(len, tgt)) or 1) / (sum(map(len, src)) or 1)
-    n, m = len(src), len(tgt)
-    inf = math.inf
-    cost = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int]]] = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
-    cost[0][0] = 0.0
-    for i in range(n + 1):
-        for j in range(m + 1):
-            if cost[i][j] == inf:
-                continue
-            for (di, dj), penalty in _MOVES.items():
-                ni, nj = i + di, j + dj
-                if ni > n or nj > m:
-                    continue
-                ls = sum(len(s) for s in src[i:ni]) * ratio
-                lt = sum(len(t) for t in tgt[j:nj])
-                c = cost[i][j] + penalty + _length_cost(ls, lt)
-                if c < cost[ni][nj]:
-                    cost[ni][nj] = c
-                    back[ni][nj] = (di, dj)
-    beads: list[Bead] = []
-    i, j = n, m
-    while i or j:
-        di, dj = back[i][j]
-        step = cost[i][j] - cost[i - di][j - dj]
-        beads.append(
-            Bead(
-                source=tuple(range(i - di, i)),
-                target=tuple(range(j - dj, j)),
-                score=round(math.exp(-step / 4), 4),
-                origin=BeadOrigin.HUMAN,
-            )
+def _default_types() -> list[tuple[int, int]]:
+    return [
+        (0, 1),
+        (1, 0),
+        (1, 1),
+        (1, 2),
+        (2, 1),
+        (1, 3),
+        (3, 1),
+        (1, 4),
+        (4, 1),
+        (2, 2),
+        (2, 3),
+        (3, 2),
+        (1, 5),
+        (1, 6),
+        (2, 4),
+        (3, 3),
+    ]
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """Global weights of the bead cost (one set for every document; see the module docstring)."""
+
+    merge: float = 0.05  # per sentence beyond the first on each side of a bead
+    skip: float = 0.1  # a sentence aligned to nothing
+    length: float = 0.3  # weight of the squared log length ratio
+    length_smooth: float = 15.0  # characters added to both lengths before the ratio
+    paragraph: float = 1.0  # a bead straddling a paragraph break on one side only
+    quote: float = 0.1  # a bead boundary inside a quotation on one side only
+    temperature: float = 0.25  # softmin temperature of the posterior scores
+    beta: float = 1.0  # F-measure weight of English-side coverage against Chinese-side
+    types: list[tuple[int, int]] = field(default_factory=_default_types)
+    full_limit: int = 250_000  # (n+1)·(m+1) up to which no band is needed
+    band: int = 12  # half-width of the band around the anchor chain (grows if too tight)
+
+
+def _texts(side: Sequence[str | Segment]) -> tuple[list[str], list[int] | None]:
+    texts = [s.text if isinstance(s, Segment) else str(s) for s in side]
+    paras = [s.paragraph for s in side if isinstance(s, Segment)]
+    return texts, (paras if len(paras) == len(texts) and texts else None)
+
+
+def align(
+    src: Sequence[str | Segment],
+    tgt: Sequence[str | Segment],
+    *,
+    drafts: Sequence[str | None] | None = None,
+    hard_paragraphs: bool = False,
+    params: AlignParams | None = None,
+) -> list[Bead]:
+    """Align Chinese ``src`` to English ``tgt`` sentences; every sentence is in exactly one bead.
+
+    ``drafts`` (one MT draft per source sentence, ``None`` or "" where missing) sharpen the
+    lexical signal. ``Segment`` inputs bring paragraph numbers, used as soft anchors (hard with
+    ``hard_paragraphs``). Bead scores are posterior probabilities in [0, 1].
+    """
+    params = params or AlignParams()
+    src_texts, src_paras = _texts(src)
+    tgt_texts, tgt_paras = _texts(tgt)
+    n, m = len(src_texts), len(tgt_texts)
+    if drafts is not None and len(drafts) != n:
+        raise InputError(
+            f"got {len(drafts)} drafts for {n} source sentences; give one draft per sentence"
         )
-        i, j = i - di, j - dj
-    return beads[::-1]
+    if n == 0 or m == 0:
+        return [Bead((i,), (), 0.0) for i in range(n)] + [Bead((), (j,), 0.0) for j in range(m)]
+    draft_texts = None if drafts is None else [d or "" for d in drafts]
+    vocab = Vocab()
+    sf = source_features(src_texts, draft_texts, vocab)
+    tf = target_features(tgt_texts, vocab)
+    paras = _paragraph_breaks(src_paras, tgt_paras)
+    quotes = (inside_quote(src_texts, zh_quote_balance), inside_quote(tgt_texts, en_quote_balance))
+    path = _search_with_band(sf, tf, params, Structure(paras, quotes, hard_paragraphs))
+    return [
+        Bead(
+            source=tuple(range(p.i0, p.i1)),
+            target=tuple(range(p.j0, p.j1)),
+            score=round(p.posterior, 4),
+            origin=BeadOrigin.HUMAN,
+        )
+        for p in path
+    ]
 
 
-def _length_cost(ls: float, lt: float) -> float:
-    if ls == 0 and lt == 0:
-        return 0.0
-    mean = (ls + lt) / 2
-    delta = (lt - ls) / math.sqrt(max(mean, 1.0) * _VARIANCE)
-    return delta * delta / 2
+def _paragraph_breaks(
+    src_paras: list[int] | None, tgt_paras: list[int] | None
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Break flags per lattice position, or None unless both sides have several paragraphs."""
+    if not src_paras or not tgt_paras or len(set(src_paras)) < 2 or len(set(tgt_paras)) < 2:
+        return None
+
+    def flags(paras: list[int]) -> np.ndarray:
+        out = np.zeros(len(paras) + 1, dtype=np.float64)
+        out[1:-1] = [paras[k] != paras[k - 1] for k in range(1, len(paras))]
+        return out
+
+    return flags(src_paras), flags(tgt_paras)
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Boundary evidence beyond the words: paragraph breaks and quotation state per position."""
+
+    paras: tuple[np.ndarray, np.ndarray] | None
+    quotes: tuple[np.ndarray, np.ndarray]
+    hard_paragraphs: bool = False
+
+
+def _search_with_band(
+    sf: SideFeatures, tf: SideFeatures, params: AlignParams, structure: Structure
+) -> list[PathBead]:
+    n, m = len(sf.units), len(tf.units)
+    if (n + 1) * (m + 1) <= params.full_limit:
+        return _run(sf, tf, params, full_band(n, m), structure)
+    from align.band import anchor_band, touches_edge
+
+    half = params.band
+    while True:
+        band = anchor_band(sf, tf, half)
+        path = _run(sf, tf, params, band, structure)
+        if half >= max(n, m) or not touches_edge(path, band, m):
+            return path
+        half *= 2
+
+
+def _run(
+    sf: SideFeatures,
+    tf: SideFeatures,
+    params: AlignParams,
+    band: Band,
+    structure: Structure,
+) -> list[PathBead]:
+    n, m = len(sf.units), len(tf.units)
+    max_a = max(a for a, _ in params.types)
+    max_b = max(b for _, b in params.types)
+    rows = np.arange(n)
+    plo = band.lo[np.maximum(rows - max_a + 1, 0)] - max_b
+    plo = np.maximum(plo, 0)
+    phi = np.minimum(band.hi[np.minimum(rows + max_a, n)], m)
+    width = int((phi - plo).max()) if n else 1
+    cs, ct = pair_coverage(sf, tf, plo, phi, max(width, 1))
+    cost_fn = _make_cost(sf, tf, params, cs, ct, plo, structure)
+    return search(n, m, band, params.types, cost_fn, params.skip, params.temperature)
+
+
+def _make_cost(
+    sf: SideFeatures,
+    tf: SideFeatures,
+    params: AlignParams,
+    cs: np.ndarray,
+    ct: np.ndarray,
+    plo: np.ndarray,
+    structure: Structure,
+) -> CostFn:
+    width = cs.shape[1]
+    pcs = np.zeros((cs.shape[0], width + 1))
+    pct = np.zeros_like(pcs)
+    np.cumsum(cs, axis=1, out=pcs[:, 1:])
+    np.cumsum(ct, axis=1, out=pct[:, 1:])
+    ws = np.concatenate([[0.0], np.cumsum(sf.weight)])
+    wt = np.concatenate([[0.0], np.cumsum(tf.weight)])
+    ls = np.concatenate([[0.0], np.cumsum(sf.length)])
+    lt = np.concatenate([[0.0], np.cumsum(tf.length)])
+    ratio = (lt[-1] + 1.0) / (ls[-1] + 1.0)
+    smooth = params.length_smooth
+    q_src, q_tgt = structure.quotes
+    paras, hard = structure.paras, structure.hard_paragraphs
+    if paras is not None:
+        sbreak = np.concatenate([[0.0], np.cumsum(paras[0])])
+        tbreak = np.concatenate([[0.0], np.cumsum(paras[1])])
+
+    def cost(i: int, a: int, b: int, j: np.ndarray) -> np.ndarray:
+        if b == 0:
+            return np.full(j.shape, params.skip)
+        csum = np.zeros(j.shape)
+        tsum = np.zeros(j.shape)
+        for r in range(i - a, i):
+            hi_idx = np.clip(j - plo[r], 0, width)
+            lo_idx = np.clip(j - b - plo[r], 0, width)
+            csum += pcs[r, hi_idx] - pcs[r, lo_idx]
+            tsum += pct[r, hi_idx] - pct[r, lo_idx]
+        w_src = ws[i] - ws[i - a]
+        w_tgt = wt[j] - wt[j - b]
+        recall = np.minimum(csum, w_src) / max(w_src, 1e-9)
+        precision = np.minimum(tsum, w_tgt) / np.maximum(w_tgt, 1e-9)
+        beta2 = params.beta**2
+        f1 = (1 + beta2) * precision * recall / np.maximum(beta2 * precision + recall, 1e-9)
+        len_src = ratio * (ls[i] - ls[i - a]) + smooth
+        len_tgt = lt[j] - lt[j - b] + smooth
+        out = -f1 + params.length * np.log(len_tgt / len_src) ** 2 + params.merge * (a + b - 2)
+        out = out + params.quote * np.abs(q_src[i] - q_tgt[j])
+        if paras is not None:
+            inner_s = sbreak[i - 1] - sbreak[i - a] if a > 1 else 0.0
+            inner_t = tbreak[j - 1] - tbreak[j - b] if b > 1 else np.zeros(j.shape)
+            edge_mismatch = np.abs(paras[0][i] - paras[1][j]) + np.abs(
+                paras[0][i - a] - paras[1][j - b]
+            )
+            straddle = (inner_s > 0) != (inner_t > 0)
+            penalty = params.paragraph * (straddle + 0.5 * edge_mismatch)
+            if hard:
+                penalty = np.where((penalty > 0), math.inf, 0.0)
+            out = out + penalty
+        return out
+
+    return cost

@@ -54,6 +54,7 @@ def _root(
 
 def _register() -> None:
     from cli import (
+        align_cmd,
         export_cmd,
         import_cmd,
         qa_cmd,
@@ -72,6 +73,7 @@ def _register() -> None:
     app.command("qa")(qa_cmd.qa)
     app.command("export")(export_cmd.export)
     app.command("import")(import_cmd.import_file)
+    app.command("align")(align_cmd.align_files)
 
 
 _register()

@@ -1,0 +1,172 @@
+"""``bitext align``: pair the sentences of a Chinese text with those of its English translation."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import regex
+import typer
+
+from align import __version__
+from align.errors import InputError
+from align.model import Bead, Draft, Project, Segment, Side
+from align.textio import read_text
+from cli.common import Quiet, err_console, info
+
+_HAN = regex.compile(r"\p{Han}")
+_LETTER = regex.compile(r"\p{L}")
+
+
+def _lines_as_segments(text: str) -> list[Segment]:
+    """One segment per line, kept exactly as written (``--segmented``)."""
+    segments, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        segments.append(Segment(len(segments), body, paragraph=0, start=pos, end=pos + len(body)))
+        pos += len(line)
+    return segments
+
+
+def load_side(path: Path, lang: str, segmented: bool, quiet: bool) -> tuple[str, list[Segment]]:
+    loaded = read_text(path)
+    if loaded.encoding == "gb18030":
+        info(f"{path}: read as GB18030 (not UTF-8)", quiet)
+    if segmented:
+        return loaded.text, _lines_as_segments(loaded.text)
+    from align.segment import segment
+
+    return loaded.text, segment(loaded.text, lang)
+
+
+def check_languages(zh_path: Path, zh_text: str, en_path: Path, en_text: str) -> None:
+    """Catch swapped or mistaken files before aligning nonsense."""
+    if zh_text.strip() and not _HAN.search(zh_text):
+        raise InputError(
+            f"{zh_path}: no Chinese characters found; give the Chinese text first, then the English"
+        )
+    letters = len(_LETTER.findall(en_text))
+    if letters and len(_HAN.findall(en_text)) > 0.3 * letters:
+        raise InputError(
+            f"{en_path}: this looks like Chinese, not English; give the English translation second"
+        )
+
+
+def load_drafts(path: Path, count: int) -> list[Draft]:
+    """One draft per Chinese sentence: a text file (one per line) or a bitext project's drafts."""
+    if path.suffix.lower() == ".json":
+        from align.formats.project_json import read_project
+
+        drafts = [d.text if d else "" for d in read_project(path).drafts]
+        model, engine = f"project:{path.name}", "project"
+    else:
+        drafts = read_text(path).text.splitlines()
+        model, engine = f"file:{path.name}", "external"
+    if len(drafts) != count:
+        raise InputError(
+            f"{path}: {len(drafts)} drafts for {count} Chinese sentences; give exactly one per "
+            "sentence (with --segmented, one per line of the Chinese file)"
+        )
+    fingerprint = hashlib.sha256("\n".join(drafts).encode("utf-8")).hexdigest()[:16]
+    return [Draft(text, model, fingerprint, engine) for text in drafts]
+
+
+def _project(
+    zh: Path, src: list[Segment], en: Path, tgt: list[Segment], drafts, beads: list[Bead]
+) -> Project:  # type: ignore[no-untyped-def]
+    return Project(
+        source=Side("zh", str(zh), tuple(src)),
+        target=Side("en", str(en), tuple(tgt)),
+        drafts=tuple(drafts) if drafts else tuple(None for _ in src),
+        beads=tuple(beads),
+        tool_version=__version__,
+        created=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+
+
+def align_files(
+    zh: Annotated[Path, typer.Argument(help="Chinese text (UTF-8 or GB18030).", metavar="ZH")],
+    en: Annotated[Path, typer.Argument(help="Its English translation.", metavar="EN")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write a bitext project (JSON) here.")
+    ] = None,
+    drafts: Annotated[
+        Path | None,
+        typer.Option(
+            "--drafts",
+            help="MT drafts: one per Chinese sentence (one per line), or a bitext project JSON.",
+        ),
+    ] = None,
+    segmented: Annotated[
+        bool,
+        typer.Option("--segmented", help="Both files are one sentence per line; use them as is."),
+    ] = False,
+    beads_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--beads-out", help="Write one bead per line, 0-based, like [0,1]:[0], [3]:[], []:[7]."
+        ),
+    ] = None,
+    hard_paragraphs: Annotated[
+        bool,
+        typer.Option("--hard-paragraphs", help="Never let a bead cross a paragraph break."),
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON summary on stdout instead of beads.")
+    ] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Align Chinese sentences with their English translation (n:m beads with scores).
+
+    Without -o or --beads-out the beads are printed on stdout in the --beads-out format.
+    """
+    from align.aligner import align
+    from align.formats.beads import format_bead, write_beads
+
+    started = time.perf_counter()
+    zh_text, src = load_side(zh, "zh", segmented, quiet)
+    en_text, tgt = load_side(en, "en", segmented, quiet)
+    check_languages(zh, zh_text, en, en_text)
+    draft_list = load_drafts(drafts, len(src)) if drafts else None
+    with err_console.status("aligning…", spinner="dots") if not quiet else _null():
+        beads = align(
+            src,
+            tgt,
+            drafts=[d.text for d in draft_list] if draft_list else None,
+            hard_paragraphs=hard_paragraphs,
+        )
+    if out is not None:
+        from align.formats.project_json import write_project
+
+        write_project(out, _project(zh, src, en, tgt, draft_list, beads))
+    if beads_out is not None:
+        write_beads(beads_out, beads)
+    summary = {
+        "source_sentences": len(src),
+        "target_sentences": len(tgt),
+        "beads": len(beads),
+        "low_score_beads": sum(b.score < 0.5 for b in beads),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    if as_json:
+        typer.echo(json.dumps(summary))
+    elif out is None and beads_out is None:
+        typer.echo("".join(format_bead(b) + "\n" for b in beads), nl=False)
+    info(
+        f"{summary['source_sentences']} zh / {summary['target_sentences']} en sentences → "
+        f"{summary['beads']} beads ({summary['low_score_beads']} scored < 0.5) "
+        f"in {summary['seconds']} s",
+        quiet,
+    )
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
