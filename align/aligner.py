@@ -33,7 +33,7 @@ import numpy as np
 from align.boundaries import en_quote_balance, inside_quote, zh_quote_balance
 from align.errors import InputError
 from align.model import Bead, BeadOrigin, Segment
-from align.search import Band, CostFn, PathBead, full_band, search
+from align.search import Band, BandTooNarrow, CostFn, PathBead, full_band, search
 from align.similarity import SideFeatures, Vocab, pair_coverage, source_features, target_features
 
 
@@ -63,12 +63,12 @@ class AlignParams:
     """Global weights of the bead cost (one set for every document; see the module docstring)."""
 
     merge: float = 0.05  # per sentence beyond the first on each side of a bead
-    skip: float = 0.1  # a sentence aligned to nothing
+    skip: float = 0.2  # a sentence aligned to nothing
     length: float = 0.3  # weight of the squared log length ratio
     length_smooth: float = 15.0  # characters added to both lengths before the ratio
     paragraph: float = 1.0  # a bead straddling a paragraph break on one side only
     quote: float = 0.1  # a bead boundary inside a quotation on one side only
-    temperature: float = 0.25  # softmin temperature of the posterior scores
+    temperature: float = 0.05  # softmin temperature of the posterior scores (AUC-checked)
     beta: float = 1.0  # F-measure weight of English-side coverage against Chinese-side
     types: list[tuple[int, int]] = field(default_factory=_default_types)
     full_limit: int = 250_000  # (n+1)·(m+1) up to which no band is needed
@@ -158,8 +158,13 @@ def _search_with_band(
     half = params.band
     while True:
         band = anchor_band(sf, tf, half)
-        path = _run(sf, tf, params, band, structure)
-        if half >= max(n, m) or not touches_edge(path, band, m):
+        try:
+            path = _run(sf, tf, params, band, structure)
+        except BandTooNarrow:
+            path = None
+        if half >= max(n, m):
+            return path or _run(sf, tf, params, full_band(n, m), structure)
+        if path is not None and not touches_edge(path, band, m):
             return path
         half *= 2
 
@@ -206,23 +211,21 @@ def _make_cost(
     smooth = params.length_smooth
     q_src, q_tgt = structure.quotes
     paras, hard = structure.paras, structure.hard_paragraphs
-    if paras is not None:
-        sbreak = np.concatenate([[0.0], np.cumsum(paras[0])])
-        tbreak = np.concatenate([[0.0], np.cumsum(paras[1])])
 
-    def cost(i: int, a: int, b: int, j: np.ndarray) -> np.ndarray:
-        if b == 0:
-            return np.full(j.shape, params.skip)
+    def cost(a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Vectorised over bead ends: ``i`` is a column of rows, ``j`` a matrix of columns."""
+        j = np.minimum(j, len(wt) - 1)
         csum = np.zeros(j.shape)
         tsum = np.zeros(j.shape)
-        for r in range(i - a, i):
+        for d in range(1, a + 1):
+            r = i - d
             hi_idx = np.clip(j - plo[r], 0, width)
             lo_idx = np.clip(j - b - plo[r], 0, width)
             csum += pcs[r, hi_idx] - pcs[r, lo_idx]
             tsum += pct[r, hi_idx] - pct[r, lo_idx]
         w_src = ws[i] - ws[i - a]
         w_tgt = wt[j] - wt[j - b]
-        recall = np.minimum(csum, w_src) / max(w_src, 1e-9)
+        recall = np.minimum(csum, w_src) / np.maximum(w_src, 1e-9)
         precision = np.minimum(tsum, w_tgt) / np.maximum(w_tgt, 1e-9)
         beta2 = params.beta**2
         f1 = (1 + beta2) * precision * recall / np.maximum(beta2 * precision + recall, 1e-9)
@@ -231,16 +234,30 @@ def _make_cost(
         out = -f1 + params.length * np.log(len_tgt / len_src) ** 2 + params.merge * (a + b - 2)
         out = out + params.quote * np.abs(q_src[i] - q_tgt[j])
         if paras is not None:
-            inner_s = sbreak[i - 1] - sbreak[i - a] if a > 1 else 0.0
-            inner_t = tbreak[j - 1] - tbreak[j - b] if b > 1 else np.zeros(j.shape)
-            edge_mismatch = np.abs(paras[0][i] - paras[1][j]) + np.abs(
-                paras[0][i - a] - paras[1][j - b]
-            )
-            straddle = (inner_s > 0) != (inner_t > 0)
-            penalty = params.paragraph * (straddle + 0.5 * edge_mismatch)
-            if hard:
-                penalty = np.where((penalty > 0), math.inf, 0.0)
-            out = out + penalty
+            out = out + _paragraph_penalty(paras, params.paragraph, hard, a, b, i, j)
         return out
 
     return cost
+
+
+def _paragraph_penalty(
+    paras: tuple[np.ndarray, np.ndarray],
+    weight: float,
+    hard: bool,
+    a: int,
+    b: int,
+    i: np.ndarray,
+    j: np.ndarray,
+) -> np.ndarray:
+    """Price of a bead whose ends or insides disagree about paragraph breaks."""
+    src_breaks, tgt_breaks = paras
+    src_cum = np.concatenate([[0.0], np.cumsum(src_breaks)])
+    tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_breaks)])
+    inner_s = src_cum[i] - src_cum[i - a + 1] if a > 1 else np.zeros_like(i, dtype=float)
+    inner_t = tgt_cum[j] - tgt_cum[j - b + 1] if b > 1 else np.zeros_like(j, dtype=float)
+    straddle = (inner_s > 0) != (inner_t > 0)
+    edges = np.abs(src_breaks[i] - tgt_breaks[j]) + np.abs(src_breaks[i - a] - tgt_breaks[j - b])
+    penalty = weight * (straddle + 0.5 * edges)
+    if hard:
+        penalty = np.where(penalty > 0, np.inf, 0.0)
+    return penalty

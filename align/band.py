@@ -15,36 +15,49 @@ import numpy as np
 from align.search import Band, PathBead
 from align.similarity import SideFeatures
 
-MAX_DF = 3  # a unit in more sentences than this on either side is no anchor
+PAIR_BUDGET = 30  # sentence pairs examined per sentence, rarest units first
 PER_ROW = 3  # candidate links kept per source sentence
 
 
 def candidate_links(sf: SideFeatures, tf: SideFeatures) -> list[tuple[int, int, float]]:
-    """(i, j, weight) for sentence pairs that share units rare on both sides."""
+    """(i, j, weight) for sentence pairs that share units rare on both sides.
+
+    Units are taken rarest first (fewest sentence pairs they would link) until a budget of
+    ``PAIR_BUDGET`` pairs per source sentence is spent, so a text full of names uses only the
+    rarest and a text of common words still finds enough links; either way the work is linear.
+    """
     n, m = len(sf.units), len(tf.units)
     tgt_rows: dict[int, list[int]] = defaultdict(list)
     for j, row in enumerate(tf.units):
         for _, stems in row:
             tgt_rows[next(iter(stems))].append(j)
-    src_df: dict[int, int] = defaultdict(int)
-    for union in sf.union:
-        for tok in union:
-            src_df[tok] += 1
-    slack = 0.15 * m + 20
-    links: list[tuple[int, int, float]] = []
+    src_rows: dict[int, list[int]] = defaultdict(list)
     for i, union in enumerate(sf.union):
-        scores: dict[int, float] = defaultdict(float)
-        expected = (i + 0.5) * m / n
         for tok in union:
-            rows = tgt_rows.get(tok)
-            if not rows or len(rows) > MAX_DF or src_df[tok] > MAX_DF:
-                continue
-            weight = tf.token_weight.get(tok, 1.0) / (len(rows) * src_df[tok])
-            for j in rows:
+            if tok in tgt_rows:
+                src_rows[tok].append(i)
+    tokens = sorted(src_rows, key=lambda t: (len(src_rows[t]) * len(tgt_rows[t]), t))
+    budget = PAIR_BUDGET * max(n, m)
+    slack = 0.15 * m + 20
+    scores: dict[tuple[int, int], float] = defaultdict(float)
+    for tok in tokens:
+        rows_s, rows_t = src_rows[tok], tgt_rows[tok]
+        budget -= len(rows_s) * len(rows_t)
+        if budget < 0:
+            break
+        weight = tf.token_weight.get(tok, 1.0) / (len(rows_s) * len(rows_t))
+        for i in rows_s:
+            expected = (i + 0.5) * m / n
+            for j in rows_t:
                 if abs(j - expected) <= slack:
-                    scores[j] += weight
-        best = sorted(scores.items(), key=lambda kv: -kv[1])[:PER_ROW]
-        links.extend((i, j, w) for j, w in best)
+                    scores[(i, j)] += weight
+    per_row: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for (i, j), w in scores.items():
+        per_row[i].append((w, j))
+    links: list[tuple[int, int, float]] = []
+    for i, cands in per_row.items():
+        cands.sort(reverse=True)
+        links.extend((i, j, w) for w, j in cands[:PER_ROW])
     return links
 
 
@@ -114,6 +127,7 @@ def anchor_band(sf: SideFeatures, tf: SideFeatures, half: int) -> Band:
     lo_i = np.maximum.accumulate(lo_i)
     hi_i = np.minimum.accumulate(hi_i[::-1])[::-1]
     hi_i = np.maximum(hi_i, lo_i)
+    lo_i[1:] = np.minimum(lo_i[1:], hi_i[:-1])  # consecutive rows overlap: always connected
     return Band(lo_i, hi_i)
 
 

@@ -1,15 +1,16 @@
 """Banded dynamic programming over n:m beads, with forward–backward bead posteriors.
 
 The search space is the usual alignment lattice: position (i, j) means "the first i Chinese and
-the first j English sentences are aligned". Each row i only keeps the columns ``L[i]..H[i]`` of a
-monotone band, so time and memory are O(n · band) rather than O(n · m). Rows are processed with
-numpy over the whole band at once; 0-1 beads (a skipped English sentence) stay inside a row and
-become a cumulative minimum (Viterbi) or a cumulative log-add (forward–backward).
+the first j English sentences are aligned". Row i only keeps columns ``lo[i] .. hi[i]`` of a
+monotone band, so time and memory are O(n · band) rather than O(n · m). The cost of every
+possible bead is tabulated once (vectorised over all rows), then three passes run row by row with
+numpy over the band: Viterbi (best path), forward and backward (log-sum-exp at temperature T).
+0-1 beads (a skipped English sentence) stay inside a row and become a cumulative minimum or a
+cumulative log-add.
 
-Besides the best path, a softmin (temperature ``T``) forward and backward pass gives each bead on
-that path its posterior probability: the share of all alignments, weighted by ``exp(-cost/T)``,
-that contain exactly this bead. That is the bead's score: near 1 when no alternative comes close,
-low when a merge, split or shift costs about the same.
+A bead's score is its posterior probability: the share of all alignments in the band, weighted
+by ``exp(-cost / T)``, that contain exactly this bead. It is near 1 when no alternative comes
+close, and low when a merge, split or shift costs about the same.
 """
 
 from __future__ import annotations
@@ -19,8 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# cost_fn(i_end, a, b, j_end) -> cost of the bead (i_end-a .. i_end) x (j_end-b .. j_end)
-CostFn = Callable[[int, int, int, np.ndarray], np.ndarray]
+# cost_fn(a, b, i_end[R, 1], j_end[R, W]) -> costs[R, W] of the beads (i-a..i) x (j-b..j)
+CostFn = Callable[[int, int, np.ndarray, np.ndarray], np.ndarray]
+CHUNK = 4096  # rows per vectorised cost evaluation (bounds temporary memory)
+
+
+class BandTooNarrow(Exception):
+    """The band does not connect (0, 0) to (n, m); the caller widens it."""
 
 
 @dataclass(frozen=True)
@@ -47,90 +53,49 @@ def full_band(n: int, m: int) -> Band:
     return Band(np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64))
 
 
-def _prev_values(arr: np.ndarray, band: Band, row: int, cols: np.ndarray) -> np.ndarray:
-    """``arr[row, col]`` for absolute columns, -inf/inf-safe: out-of-band columns → NaN."""
-    idx = cols - band.lo[row]
-    ok = (idx >= 0) & (cols <= band.hi[row])
-    out = np.full(cols.shape, np.nan)
-    out[ok] = arr[row, idx[ok]]
-    return out
-
-
 def cost_table(
     n: int, band: Band, types: list[tuple[int, int]], cost_fn: CostFn, skip: float
 ) -> np.ndarray:
-    """``table[t, i, k]``: cost of the type-t bead ending at (i, lo[i] + k); inf if impossible.
-
-    Computed once and shared by the three passes (float32 keeps it at 4 bytes per cell).
-    """
-    table = np.full((len(types), n + 1, band.width), np.inf, dtype=np.float32)
-    for i in range(n + 1):
-        cols = np.arange(band.lo[i], band.hi[i] + 1)
-        for t, (a, b) in enumerate(types):
-            if a > i:
-                continue
+    """``table[t, i, k]``: cost of the type-t bead ending at (i, lo[i] + k); inf if impossible."""
+    width = band.width
+    table = np.full((len(types), n + 1, width), np.inf, dtype=np.float32)
+    k = np.arange(width)
+    for t, (a, b) in enumerate(types):
+        for first in range(a, n + 1, CHUNK):
+            rows = np.arange(first, min(first + CHUNK, n + 1))
+            cols = band.lo[rows, None] + k[None, :]
             start = cols - b
-            ok = (start >= band.lo[i - a]) & (start <= band.hi[i - a])
+            ok = (cols <= band.hi[rows, None]) & (start >= band.lo[rows - a, None])
+            ok &= start <= band.hi[rows - a, None]
             if a == 0:
-                table[t, i, : len(cols)][ok] = skip
-            elif ok.any():
-                table[t, i, : len(cols)][ok] = cost_fn(i, a, b, cols[ok])
+                vals = np.full(cols.shape, skip)
+            else:
+                vals = cost_fn(a, b, rows[:, None], np.clip(cols, b, None))
+            table[t, rows] = np.where(ok, vals, np.inf)
     return table
 
 
-def _viterbi(n: int, band: Band, types: list[tuple[int, int]], table: np.ndarray) -> np.ndarray:
-    """Back-pointers (type index per cell) of the min-cost lattice."""
-    best = np.full((n + 1, band.width), np.inf)
-    back = np.full((n + 1, band.width), -1, dtype=np.int8)
-    skip_type = types.index((0, 1))
-    for i in range(n + 1):
-        cols = np.arange(band.lo[i], band.hi[i] + 1)
-        k = len(cols)
-        e_best = np.full(k, np.inf)
-        e_back = np.full(k, -1, dtype=np.int8)
-        if i == 0:
-            e_best[0] = 0.0
-        for t, (a, b) in enumerate(types):
-            if a == 0 or a > i:
-                continue
-            prev = _prev_values(best, band, i - a, cols - b)
-            cand = np.where(np.isnan(prev), np.inf, prev) + table[t, i, :k]
-            better = cand < e_best
-            e_best[better], e_back[better] = cand[better], t
-        # 0-1 beads inside the row: D_j = min_k (E_k + S_j - S_k), S = cumulative skip costs
-        skips = table[skip_type, i, :k].astype(np.float64)
-        skips[0] = 0.0
-        steps = np.cumsum(np.where(np.isfinite(skips), skips, 0.0))
-        row_best = steps + np.minimum.accumulate(e_best - steps)
-        skipped = row_best < e_best - 1e-9  # not just rounding noise of the subtraction
-        e_back[skipped] = skip_type
-        best[i, :k] = np.where(skipped, row_best, e_best)
-        back[i, :k] = e_back
-    return back
+def _offsets(band: Band, types: list[tuple[int, int]], i: int, sign: int) -> np.ndarray:
+    """Column offset, per type, from row i to the row a bead of that type comes from/goes to."""
+    out = np.zeros(len(types), dtype=np.int64)
+    for t, (a, b) in enumerate(types):
+        other = i - sign * a
+        if 0 <= other < len(band.lo):
+            out[t] = band.lo[i] - sign * b - band.lo[other]
+    return out
 
 
-def _forward(
-    n: int, band: Band, types: list[tuple[int, int]], table: np.ndarray, skip: float, inv_t: float
+def _gather(
+    grid: np.ndarray, rows: np.ndarray, offsets: np.ndarray, width: int, fill: float
 ) -> np.ndarray:
-    """Log of the summed weight exp(-cost/T) of all paths from (0, 0) to each cell."""
-    fwd = np.full((n + 1, band.width), -np.inf)
-    for i in range(n + 1):
-        cols = np.arange(band.lo[i], band.hi[i] + 1)
-        k = len(cols)
-        e = np.full(k, -np.inf)
-        if i == 0:
-            e[0] = 0.0
-        for t, (a, b) in enumerate(types):
-            if a == 0 or a > i:
-                continue
-            prev = _prev_values(fwd, band, i - a, cols - b)
-            e = np.logaddexp(e, np.where(np.isnan(prev), -np.inf, prev) - table[t, i, :k] * inv_t)
-        steps = np.arange(k, dtype=np.float64) * skip * inv_t
-        fwd[i, :k] = -steps + np.logaddexp.accumulate(e + steps)
-    return fwd
+    """``grid[rows[t], offsets[t] + k]`` for k < width, ``fill`` outside the grid."""
+    cols = offsets[:, None] + np.arange(width)[None, :]
+    ok = (cols >= 0) & (cols < grid.shape[1]) & (rows[:, None] >= 0) & (rows[:, None] < len(grid))
+    vals = grid[np.clip(rows, 0, len(grid) - 1)[:, None], np.clip(cols, 0, grid.shape[1] - 1)]
+    return np.where(ok, vals, fill)
 
 
-def _backward(
+def _passes(
     n: int,
     m: int,
     band: Band,
@@ -138,29 +103,59 @@ def _backward(
     table: np.ndarray,
     skip: float,
     inv_t: float,
-) -> np.ndarray:
-    """Log of the summed weight of all paths from each cell to (n, m)."""
-    bwd = np.full((n + 1, band.width), -np.inf)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Viterbi back-pointers, forward and backward log-weights over the band."""
+    width = band.width
+    a_of = np.array([a for a, _ in types])
+    moving = a_of > 0
+    skip_type = types.index((0, 1))
+    best = np.full((n + 1, width), np.inf)
+    back = np.full((n + 1, width), -1, dtype=np.int8)
+    fwd = np.full((n + 1, width), -np.inf)
+    steps = np.arange(width, dtype=np.float64) * skip
+    type_ids = np.flatnonzero(moving)
+    for i in range(n + 1):
+        k = int(band.hi[i] - band.lo[i]) + 1
+        if i == 0:
+            e_best = np.full(width, np.inf)
+            e_fwd = np.full(width, -np.inf)
+            e_best[0], e_fwd[0] = 0.0, 0.0
+            e_back = np.full(width, -1, dtype=np.int8)
+        else:
+            offs = _offsets(band, types, i, +1)[moving]
+            rows = i - a_of[moving]
+            costs = table[moving, i, :].astype(np.float64)
+            cand = _gather(best, rows, offs, width, np.inf) + costs
+            arg = np.argmin(cand, axis=0)
+            e_best = cand[arg, np.arange(width)]
+            e_back = np.where(np.isfinite(e_best), type_ids[arg], -1).astype(np.int8)
+            e_fwd = np.logaddexp.reduce(_gather(fwd, rows, offs, width, -np.inf) - costs * inv_t)
+        row_best = steps + np.minimum.accumulate(e_best - steps)
+        skipped = row_best < e_best - 1e-9  # not just rounding noise of the subtraction
+        e_back[skipped] = skip_type
+        best[i] = np.where(skipped, row_best, e_best)
+        back[i] = e_back
+        fwd[i] = -steps * inv_t + np.logaddexp.accumulate(e_fwd + steps * inv_t)
+        best[i, k:], fwd[i, k:] = np.inf, -np.inf
+    bwd = np.full((n + 1, width), -np.inf)
     for i in range(n, -1, -1):
-        cols = np.arange(band.lo[i], band.hi[i] + 1)
-        k = len(cols)
-        e = np.full(k, -np.inf)
+        k = int(band.hi[i] - band.lo[i]) + 1
+        e = np.full(width, -np.inf)
         if i == n and band.hi[n] == m:
-            e[-1] = 0.0
-        for t, (a, b) in enumerate(types):
-            if a == 0 or i + a > n:
-                continue
-            end = cols + b
-            idx = end - band.lo[i + a]
-            ok = (idx >= 0) & (end <= band.hi[i + a])
-            if not ok.any():
-                continue
-            val = np.full(k, -np.inf)
-            val[ok] = bwd[i + a, idx[ok]] - table[t, i + a, idx[ok]] * inv_t
-            e = np.logaddexp(e, val)
-        steps = (k - 1 - np.arange(k, dtype=np.float64)) * skip * inv_t
-        bwd[i, :k] = -steps + np.logaddexp.accumulate((e + steps)[::-1])[::-1]
-    return bwd
+            e[k - 1] = 0.0
+        if i < n:
+            offs = _offsets(band, types, i, -1)[moving]
+            rows = i + a_of[moving]
+            nxt = _gather(bwd, rows, offs, width, -np.inf)
+            flat = table.reshape(len(types) * (n + 1), width)
+            flat_rows = np.where(rows <= n, type_ids * (n + 1) + rows, -1)
+            cost = _gather(flat, flat_rows, offs, width, np.inf)
+            e = np.logaddexp(e, np.logaddexp.reduce(nxt - cost * inv_t, axis=0))
+        rev = (k - 1 - np.arange(width, dtype=np.float64)) * skip * inv_t
+        row = np.full(width, -np.inf)
+        row[:k] = -rev[:k] + np.logaddexp.accumulate((e[:k] + rev[:k])[::-1])[::-1]
+        bwd[i] = row
+    return back, fwd, bwd
 
 
 def search(
@@ -175,9 +170,7 @@ def search(
     """Best monotone path through the band, each bead with its posterior probability."""
     inv_t = 1.0 / temperature
     table = cost_table(n, band, types, cost_fn, skip_tgt)
-    back = _viterbi(n, band, types, table)
-    fwd = _forward(n, band, types, table, skip_tgt, inv_t)
-    bwd = _backward(n, m, band, types, table, skip_tgt, inv_t)
+    back, fwd, bwd = _passes(n, m, band, types, table, skip_tgt, inv_t)
     return _trace(n, m, band, types, table, back, fwd, bwd, inv_t)
 
 
@@ -199,7 +192,7 @@ def _trace(
         k = j - band.lo[i]
         t = int(back[i, k])
         if t < 0:
-            raise RuntimeError(f"alignment lattice broken at ({i}, {j})")
+            raise BandTooNarrow(f"no path through the band at ({i}, {j})")
         a, b = types[t]
         i0, j0 = i - a, j - b
         cost = float(table[t, i, k])
