@@ -68,13 +68,10 @@ _EN_WORDS = {
     "half": 2,
     "dozen": 12,
 }
-_MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        "january february march april may june july august september october november december"
-        .split()
-    )
-}
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+)
+_MONTHS = {name: k + 1 for k, name in enumerate(_MONTH_NAMES.split())}
 _EN_TOKEN = regex.compile(r"[\p{Latin}]+|\d+(?:[.,]\d+)*")
 _ZH_MONTH = regex.compile(r"([零〇一二三四五六七八九十\d]+)月")
 
@@ -116,7 +113,7 @@ def zh_anchors(text: str) -> list[str]:
         if value is not None and value >= 2:
             out.append(f"#{value}")
     out.extend("@" + m.group().lower() for m in _LATIN_IN_ZH.finditer(text))
-    out.extend(_punct_anchors(text, "《", "“「\""))
+    out.extend(_punct_anchors(text, "《", '“「"'))
     return out
 
 
@@ -134,7 +131,7 @@ def en_anchors(text: str) -> list[str]:
             out.append(f"#mon{_MONTHS[low]}")
         elif len(tok) >= 2 and tok.isupper():
             out.append("@" + low)
-    out.extend(_punct_anchors(text, None, "“\""))
+    out.extend(_punct_anchors(text, None, '“"'))
     return out
 
 

@@ -33,9 +33,7 @@ def zh_quote_balance(sentence: str) -> tuple[int, int]:
     return opened, closed
 
 
-def inside_quote(
-    sentences: Sequence[str], balance: Callable[[str], tuple[int, int]]
-) -> np.ndarray:
+def inside_quote(sentences: Sequence[str], balance: Callable[[str], tuple[int, int]]) -> np.ndarray:
     """1.0 at lattice positions 1..len-1 that lie inside a quotation, else 0.0."""
     out = np.zeros(len(sentences) + 1)
     counts = [balance(s) for s in sentences]

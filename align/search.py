@@ -60,7 +60,10 @@ def cost_table(
     width = band.width
     table = np.full((len(types), n + 1, width), np.inf, dtype=np.float32)
     k = np.arange(width)
+    m = int(band.hi[-1])
     for t, (a, b) in enumerate(types):
+        if b > m:
+            continue
         for first in range(a, n + 1, CHUNK):
             rows = np.arange(first, min(first + CHUNK, n + 1))
             cols = band.lo[rows, None] + k[None, :]
@@ -70,7 +73,7 @@ def cost_table(
             if a == 0:
                 vals = np.full(cols.shape, skip)
             else:
-                vals = cost_fn(a, b, rows[:, None], np.clip(cols, b, None))
+                vals = cost_fn(a, b, rows[:, None], np.clip(cols, b, m))
             table[t, rows] = np.where(ok, vals, np.inf)
     return table
 

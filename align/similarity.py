@@ -80,19 +80,20 @@ def source_features(src: Sequence[str], drafts: Sequence[str] | None, vocab: Voc
         for anchor in zh_anchors(sentence):
             words[anchor] = frozenset((vocab(anchor),))
         word_bags.append(words)
-    word_idf = _idf([set(map(hash, b)) for b in word_bags])
+    word_ids = Vocab()
+    word_idf = _idf([{word_ids(w) for w in words} for words in word_bags])
     dict_weight = 1.0 if drafts is None else DICT_WEIGHT_WITH_DRAFTS
-    units: list[list[tuple[float, frozenset[int]]]] = []
-    for bag in word_bags:
-        units.append([(dict_weight * word_idf[hash(w)], stems) for w, stems in bag.items()])
+    units: list[list[tuple[float, frozenset[int]]]] = [
+        [(dict_weight * word_idf[word_ids(w)], stems) for w, stems in words.items()]
+        for words in word_bags
+    ]
     idf: dict[int, float] = {}
-    lengths = [_char_length(s) for s in src]
     if drafts is not None:
         draft_bags = [{vocab(t) for t in english_stems(d)} for d in drafts]
         idf = _idf(draft_bags)
-        for row, bag in zip(units, draft_bags, strict=True):
-            row.extend((idf[t], frozenset((t,))) for t in bag)
-    return _finish(units, lengths, idf)
+        for row, draft_bag in zip(units, draft_bags, strict=True):
+            row.extend((idf[t], frozenset((t,))) for t in draft_bag)
+    return _finish(units, [_char_length(s) for s in src], idf)
 
 
 def _finish(

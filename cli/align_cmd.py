@@ -24,7 +24,8 @@ _LETTER = regex.compile(r"\p{L}")
 
 def _lines_as_segments(text: str) -> list[Segment]:
     """One segment per line, kept exactly as written (``--segmented``)."""
-    segments, pos = [], 0
+    segments: list[Segment] = []
+    pos = 0
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
         segments.append(Segment(len(segments), body, paragraph=0, start=pos, end=pos + len(body)))
@@ -76,8 +77,13 @@ def load_drafts(path: Path, count: int) -> list[Draft]:
 
 
 def _project(
-    zh: Path, src: list[Segment], en: Path, tgt: list[Segment], drafts, beads: list[Bead]
-) -> Project:  # type: ignore[no-untyped-def]
+    zh: Path,
+    src: list[Segment],
+    en: Path,
+    tgt: list[Segment],
+    drafts: list[Draft] | None,
+    beads: list[Bead],
+) -> Project:
     return Project(
         source=Side("zh", str(zh), tuple(src)),
         target=Side("en", str(en), tuple(tgt)),

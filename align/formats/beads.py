@@ -1,8 +1,8 @@
 """The plain bead format of sentence-alignment benchmarks: one bead per line, 0-based ids.
 
-    [0,1]:[0]      source sentences 0 and 1 ↔ target sentence 0
-    [3]:[]         source sentence 3 has no counterpart
-    []:[7]         target sentence 7 has no counterpart
+[0,1]:[0]      source sentences 0 and 1 ↔ target sentence 0
+[3]:[]         source sentence 3 has no counterpart
+[]:[7]         target sentence 7 has no counterpart
 """
 
 from __future__ import annotations

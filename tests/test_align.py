@@ -1,0 +1,130 @@
+"""The aligner on small hand-made Chinese/English texts (written for these tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from align.aligner import AlignParams, align
+from align.errors import InputError
+from align.model import Bead, Segment
+
+ZH = [
+    "今天早上我在公园里散步。",
+    "天气很冷，风很大，我的手都冻僵了。",
+    "后来我去咖啡馆喝了一杯热茶。",
+    "一九九八年，他第一次来到北京。",
+    "他说：“我会在这里住三年。”",
+]
+EN = [
+    "This morning I took a walk in the park.",
+    "The weather was cold.",
+    "The wind was strong and my hands went numb.",
+    "Afterwards I went to a cafe and drank a cup of hot tea.",
+    "In 1998 he came to Beijing for the first time.",
+    '"I will live here for three years," he said.',
+]
+GOLD = [((0,), (0,)), ((1,), (1, 2)), ((2,), (3,)), ((3,), (4,)), ((4,), (5,))]
+
+
+def pairs(beads: list[Bead]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(b.source, b.target) for b in beads]
+
+
+def assert_partition(beads: list[Bead], n: int, m: int) -> None:
+    """Every sentence in exactly one bead, in order, and scores in [0, 1]."""
+    assert [i for b in beads for i in b.source] == list(range(n))
+    assert [j for b in beads for j in b.target] == list(range(m))
+    assert all(0.0 <= b.score <= 1.0 for b in beads)
+    assert all(b.source or b.target for b in beads)
+
+
+def test_one_to_one_and_split() -> None:
+    beads = align(ZH, EN)
+    assert_partition(beads, len(ZH), len(EN))
+    assert pairs(beads) == GOLD
+
+
+def test_merge_two_chinese_sentences_into_one() -> None:
+    zh = ["我喜欢读书。", "他每天跑步。", "我们明天去上海。"]
+    en = ["I like reading books and he runs every day.", "Tomorrow we will go to Shanghai."]
+    assert pairs(align(zh, en)) == [((0, 1), (0,)), ((2,), (1,))]
+
+
+def test_untranslated_sentence_becomes_a_deletion() -> None:
+    zh = ["我喜欢读书。", "这句话没有被翻译出来，因为译者漏掉了它。", "我们明天去上海。"]
+    en = ["I like reading books.", "Tomorrow we will go to Shanghai."]
+    assert pairs(align(zh, en)) == [((0,), (0,)), ((1,), ()), ((2,), (1,))]
+
+
+def test_drafts_are_used_and_checked() -> None:
+    drafts = [
+        "I walked in the park this morning.",
+        "The weather was very cold, the wind was strong, and my hands were frozen.",
+        "Then I went to the cafe for a cup of hot tea.",
+        "In 1998, he came to Beijing for the first time.",
+        'He said: "I will live here for three years."',
+    ]
+    beads = align(ZH, EN, drafts=drafts)
+    assert pairs(beads) == GOLD
+    with pytest.raises(InputError, match="one draft per sentence"):
+        align(ZH, EN, drafts=drafts[:2])
+
+
+def test_scores_rank_a_forced_wrong_bead_lower() -> None:
+    # the English lost its second sentence: whatever the aligner does there is uncertain
+    beads = align(ZH, EN[:1] + EN[3:])
+    assert_partition(beads, len(ZH), len(EN) - 2)
+    doubtful = next(b for b in beads if 1 in b.source)
+    assert doubtful.score == min(b.score for b in beads)
+    assert doubtful.score < 0.9 < min(b.score for b in beads if b.source in {(3,), (4,)})
+
+
+def test_empty_sides() -> None:
+    assert align([], []) == []
+    assert pairs(align(ZH[:2], [])) == [((0,), ()), ((1,), ())]
+    assert pairs(align([], EN[:2])) == [((), (0,)), ((), (1,))]
+
+
+def test_one_side_ten_times_longer_finishes_with_a_partition() -> None:
+    en = EN * 10
+    beads = align(ZH[:3], en)
+    assert_partition(beads, 3, len(en))
+    beads = align(ZH * 10, EN[:2])
+    assert_partition(beads, len(ZH) * 10, 2)
+
+
+def test_identical_inputs_give_the_flagged_diagonal() -> None:
+    beads = align(EN, EN)
+    assert pairs(beads) == [((k,), (k,)) for k in range(len(EN))]
+    assert all(b.score == 1.0 and "identical" in b.flags for b in beads)
+
+
+def test_non_chinese_source_still_gives_a_partition() -> None:
+    src = ["Bonjour tout le monde.", "Il fait froid aujourd'hui."]
+    beads = align(src, EN[:3])
+    assert_partition(beads, 2, 3)
+
+
+def test_paragraphs_are_soft_or_hard_anchors() -> None:
+    zh = [Segment(k, t, paragraph=0 if k < 2 else 1, start=0, end=len(t)) for k, t in enumerate(ZH)]
+    en = [Segment(k, t, paragraph=0 if k < 3 else 1, start=0, end=len(t)) for k, t in enumerate(EN)]
+    assert pairs(align(zh, en)) == GOLD
+    assert pairs(align(zh, en, hard_paragraphs=True)) == GOLD
+    # with hard paragraphs no bead may contain sentences of two paragraphs on one side only
+    wrong = [
+        Segment(k, t, paragraph=0 if k < 1 else 1, start=0, end=len(t)) for k, t in enumerate(EN)
+    ]
+    for bead in align(zh, wrong, hard_paragraphs=True):
+        src_paras = {zh[i].paragraph for i in bead.source}
+        tgt_paras = {wrong[j].paragraph for j in bead.target}
+        assert len(src_paras) <= 1 and len(tgt_paras) <= 1
+
+
+def test_banded_search_agrees_with_the_full_one() -> None:
+    from tests.benchmarks.test_align_bench import synthetic_pair
+
+    src, tgt, gold = synthetic_pair(300, seed=3)
+    full = pairs(align(src, tgt))
+    banded = pairs(align(src, tgt, params=AlignParams(full_limit=0, band=4)))
+    assert banded == full
+    assert sum(g in set(full) for g in gold) > 0.95 * len(gold)

@@ -1,0 +1,109 @@
+"""``bitext align`` end to end, and its one-line errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from align.formats.project_json import read_project
+from cli.app import main
+from tests.test_align import EN, GOLD, ZH
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    old = sys.argv
+    sys.argv = ["bitext", *args]
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    finally:
+        sys.argv = old
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    zh, en = tmp_path / "doc.zh", tmp_path / "doc.en"
+    zh.write_text("\n".join(ZH) + "\n", encoding="utf-8")
+    en.write_text("\n".join(EN) + "\n", encoding="utf-8")
+    return zh, en
+
+
+def expected_lines() -> list[str]:
+    return ["[{}]:[{}]".format(",".join(map(str, s)), ",".join(map(str, t))) for s, t in GOLD]
+
+
+def test_segmented_beads_on_stdout(files: tuple[Path, Path], capsys: pytest.CaptureFixture) -> None:
+    code, out, _ = run_cli(["align", str(files[0]), str(files[1]), "--segmented", "-q"], capsys)
+    assert code == 0
+    assert out.splitlines() == expected_lines()
+
+
+def test_beads_out_project_and_json(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    drafts = tmp_path / "doc.mt"
+    drafts.write_text("\n".join(["draft"] * len(ZH)) + "\n", encoding="utf-8")
+    beads, project = tmp_path / "doc.align", tmp_path / "doc.bitext.json"
+    args = ["align", str(files[0]), str(files[1]), "--segmented", "--drafts", str(drafts)]
+    code, out, _ = run_cli([*args, "--beads-out", str(beads), "-o", str(project), "--json"], capsys)
+    assert code == 0
+    assert json.loads(out)["beads"] == len(GOLD)
+    assert beads.read_text(encoding="utf-8").splitlines() == expected_lines()
+    loaded = read_project(project)
+    assert [(b.source, b.target) for b in loaded.beads] == GOLD
+    assert [d.text for d in loaded.drafts if d] == ["draft"] * len(ZH)
+    # drafts can be taken back from that project
+    code, out, _ = run_cli([*args[:-1], str(project), "-q"], capsys)
+    assert code == 0 and out.splitlines() == expected_lines()
+
+
+def test_unsegmented_texts_are_segmented(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    zh, en = tmp_path / "a.zh.txt", tmp_path / "a.en.txt"
+    zh.write_text("".join(ZH) + "\n", encoding="utf-8")
+    en.write_text(" ".join(EN) + "\n", encoding="utf-8")
+    code, out, _ = run_cli(["align", str(zh), str(en), "-q"], capsys)
+    assert code == 0
+    assert out.splitlines()[0] == "[0]:[0]"
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("swapped", "no Chinese characters"),
+        ("identical", "looks like Chinese"),
+        ("drafts", "drafts for 5 Chinese sentences"),
+        ("missing", "doc.nope"),
+    ],
+)
+def test_bad_input_is_one_line(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture, case: str, message: str
+) -> None:
+    zh, en = files
+    args = {
+        "swapped": [str(en), str(zh)],
+        "identical": [str(zh), str(zh)],
+        "drafts": [str(zh), str(en), "--drafts", str(en)],
+        "missing": [str(zh), str(tmp_path / "doc.nope")],
+    }[case]
+    code, _, err = run_cli(["align", *args, "--segmented", "-q"], capsys)
+    assert code == 1
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_empty_english_file_is_a_one_line_error(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    empty = tmp_path / "empty.en"
+    empty.write_text("", encoding="utf-8")
+    code, out, err = run_cli(["align", str(files[0]), str(empty), "--segmented", "-q"], capsys)
+    assert code == 1 and out == ""
+    assert "empty" in err and len(err.strip().splitlines()) == 1

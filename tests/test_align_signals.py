@@ -1,0 +1,68 @@
+"""The aligner's signals: dictionary lookups, anchors, quotation boundaries, bead format."""
+
+from __future__ import annotations
+
+import pytest
+
+from align.anchors import en_anchors, zh_anchors, zh_number
+from align.boundaries import en_quote_balance, inside_quote, zh_quote_balance
+from align.errors import InputError
+from align.formats.beads import format_bead, parse_bead
+from align.lexicon import chinese_words, english_stems, lexicon, stem
+from align.model import Bead
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("三", 3),
+        ("十五", 15),
+        ("三十五", 35),
+        ("一百零八", 108),
+        ("一九九八", 1998),
+        ("两万", 20000),
+    ],
+)
+def test_chinese_numerals(text: str, value: int) -> None:
+    assert zh_number(text) == value
+
+
+def test_numbers_dates_and_acronyms_meet_in_the_middle() -> None:
+    zh = set(zh_anchors("二〇〇一年六月，上合组织在上海成立，有6个成员国，WTO也关注。"))
+    en = set(
+        en_anchors(
+            "In June 2001 the SCO was founded in Shanghai with six members; the WTO noted it."
+        )
+    )
+    assert {"#2001", "#mon6", "#6", "@wto"} <= zh & en
+
+
+def test_quotes_and_questions_are_anchors() -> None:
+    assert {"&quote", "&question"} <= set(zh_anchors("他问：“你去哪儿？”"))
+    assert {"&quote", "&question"} <= set(en_anchors('"Where are you going?" he asked.'))
+    assert "&title" in zh_anchors("我读了《红楼梦》。")
+
+
+def test_lexicon_longest_match_and_stems() -> None:
+    lex = lexicon()
+    assert list(chinese_words("我们的友谊很伟大", lex))[:3] == ["我们", "的", "友谊"]
+    assert stem("friendship") in lex["友谊"]
+    assert stem("walked") == stem("walking") == stem("walks")
+    assert english_stems("The friends of the city") == [stem("friends"), stem("city")]
+
+
+def test_quote_state_at_boundaries() -> None:
+    zh = ["他说：“我们走吧。", "天快黑了。”", "她没有回答。"]
+    en = ["'Let's go,' he said.", "'It will soon be dark.'", "She did not answer."]
+    assert list(inside_quote(zh, zh_quote_balance)) == [0.0, 1.0, 0.0, 0.0]
+    assert list(inside_quote(en, en_quote_balance)) == [0.0, 0.0, 0.0, 0.0]
+    assert en_quote_balance("It's the students' book.") == (0, 0)
+    assert en_quote_balance('"Go out and rob?') == (1, 0)
+
+
+def test_bead_format_round_trip() -> None:
+    for bead in [Bead((0, 1), (0,), 1.0), Bead((3,), (), 1.0), Bead((), (7,), 1.0)]:
+        assert parse_bead(format_bead(bead)) == (bead.source, bead.target)
+    assert format_bead(Bead((0, 1), (0,), 1.0)) == "[0,1]:[0]"
+    with pytest.raises(InputError):
+        parse_bead("0-1")
