@@ -1,25 +1,33 @@
 """Sentence alignment: monotone n:m beads between Chinese sentences and an English translation.
 
-How a bead is costed (lower is better; the aligner minimises the sum over the document):
+How a candidate bead (up to 4-1/1-6, 2-2, 2-3, 3-2, 2-4, 3-3, plus 1-0 and 0-1) is costed — the
+aligner minimises the sum over the document:
 
-* **coverage** — the IDF weight of the Chinese side's units found in the English side and vice
-  versa (see ``align.similarity``), in units of an average sentence's weight, enters with a minus
-  sign: the best alignment explains as much of both texts as it can;
-* **length** — ``(log(en chars / (ratio · zh chars)))²`` with the zh→en character ratio measured
-  on the two texts themselves, weighted by the bead's size;
-* **shape** — a fixed price per extra sentence merged into a bead and per skipped sentence, so a
-  merge has to buy its place with the coverage it adds;
-* **paragraphs** — when both sides have paragraph numbers, a bead that straddles a paragraph
-  break on one side but not the other pays extra (``hard_paragraphs=True`` forbids it instead).
+* **lexical match** — ``-F1`` of a weighted token overlap between the bead's two sides (see
+  ``align.similarity``): the share of the Chinese units (CC-CEDICT words, anchors and, with
+  drafts, the draft's words) found in the English, and the share of English words found in the
+  Chinese units' translations, each word weighted by its rarity in the document. Summing one
+  F1 per bead is what Bertalign does with embedding cosines: a merge must explain its extra
+  sentence better than a neighbouring bead would;
+* **length** — ``(log(en chars / (ratio · zh chars)))²``, the ratio measured on the two texts;
+* **shape** — a small price per sentence merged into a bead and per skipped sentence;
+* **structure** — a bead boundary inside a quotation on one side only (``align.boundaries``) and,
+  when both sides have paragraph numbers, a bead that disagrees about a paragraph break pay
+  extra (``hard_paragraphs=True`` forbids the latter).
 
-Search: a first pass pairs sentences that share rare units (names, numbers, rare words) and keeps
-the heaviest monotone chain of such pairs as anchors; a band around that chain is then searched
-with a full n:m dynamic programme (``align.search``), widened and re-run if the best path runs
-along its edge. Short texts are searched without a band.
+The handful of global weights (``AlignParams``) were set once on the MAC-Dev development set and
+hold for every document; they sit on a flat optimum (±0.01 exact F1 over a wide range).
+
+Search: short texts use the whole lattice. Longer ones first link sentences that share rare units
+(names, numbers, uncommon words) and keep the heaviest monotone chain of links as anchors
+(``align.band``); a band around that chain is then searched with the full n:m programme
+(``align.search``), widened and re-run if the best path runs along its edge.
 
 Scores: the posterior probability of each bead under ``exp(-cost / T)`` over all alignments in the
-band (forward–backward); see ``align.search``. A reviewer sorting beads by score sees first the
-beads that a nearly-as-cheap alternative would change.
+band (forward–backward, ``align.search``). With T = 0.05, beads a reviewer should look at first
+(a nearly-as-cheap alternative exists) get low scores: on MAC-Dev the scores of right and wrong
+beads separate with an ROC AUC of about 0.84, and the mean score is close to the share of right
+beads.
 """
 
 from __future__ import annotations

@@ -78,24 +78,15 @@ def cost_table(
     return table
 
 
-def _offsets(band: Band, types: list[tuple[int, int]], i: int, sign: int) -> np.ndarray:
-    """Column offset, per type, from row i to the row a bead of that type comes from/goes to."""
-    out = np.zeros(len(types), dtype=np.int64)
-    for t, (a, b) in enumerate(types):
-        other = i - sign * a
-        if 0 <= other < len(band.lo):
-            out[t] = band.lo[i] - sign * b - band.lo[other]
-    return out
-
-
-def _gather(
-    grid: np.ndarray, rows: np.ndarray, offsets: np.ndarray, width: int, fill: float
-) -> np.ndarray:
-    """``grid[rows[t], offsets[t] + k]`` for k < width, ``fill`` outside the grid."""
+def _index(
+    rows: np.ndarray, offsets: np.ndarray, width: int, shape: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Clipped (row, column) indices of ``grid[rows[t], offsets[t] + k]`` and where they are real."""
     cols = offsets[:, None] + np.arange(width)[None, :]
-    ok = (cols >= 0) & (cols < grid.shape[1]) & (rows[:, None] >= 0) & (rows[:, None] < len(grid))
-    vals = grid[np.clip(rows, 0, len(grid) - 1)[:, None], np.clip(cols, 0, grid.shape[1] - 1)]
-    return np.where(ok, vals, fill)
+    ok = (cols >= 0) & (cols < shape[1]) & ((rows >= 0) & (rows < shape[0]))[:, None]
+    r = np.minimum(np.maximum(rows, 0), shape[0] - 1)[:, None]
+    c = np.minimum(np.maximum(cols, 0), shape[1] - 1)
+    return r, c, ok
 
 
 def _passes(
@@ -117,6 +108,12 @@ def _passes(
     fwd = np.full((n + 1, width), -np.inf)
     steps = np.arange(width, dtype=np.float64) * skip
     type_ids = np.flatnonzero(moving)
+    # column offset from row i to the row a bead of each type comes from / goes to
+    a_m = a_of[moving]
+    b_m = np.array([b for _, b in types])[moving]
+    all_rows = np.arange(n + 1)[:, None]
+    fwd_off = band.lo[:, None] - b_m - band.lo[np.clip(all_rows - a_m, 0, n)]
+    bwd_off = band.lo[:, None] + b_m - band.lo[np.clip(all_rows + a_m, 0, n)]
     for i in range(n + 1):
         k = int(band.hi[i] - band.lo[i]) + 1
         if i == 0:
@@ -125,14 +122,14 @@ def _passes(
             e_best[0], e_fwd[0] = 0.0, 0.0
             e_back = np.full(width, -1, dtype=np.int8)
         else:
-            offs = _offsets(band, types, i, +1)[moving]
-            rows = i - a_of[moving]
+            r, c, ok = _index(i - a_m, fwd_off[i], width, best.shape)
             costs = table[moving, i, :].astype(np.float64)
-            cand = _gather(best, rows, offs, width, np.inf) + costs
+            cand = np.where(ok, best[r, c], np.inf) + costs
             arg = np.argmin(cand, axis=0)
             e_best = cand[arg, np.arange(width)]
             e_back = np.where(np.isfinite(e_best), type_ids[arg], -1).astype(np.int8)
-            e_fwd = np.logaddexp.reduce(_gather(fwd, rows, offs, width, -np.inf) - costs * inv_t)
+            prev_fwd = np.where(ok, fwd[r, c], -np.inf)
+            e_fwd = np.logaddexp.reduce(prev_fwd - costs * inv_t, axis=0)
         row_best = steps + np.minimum.accumulate(e_best - steps)
         skipped = row_best < e_best - 1e-9  # not just rounding noise of the subtraction
         e_back[skipped] = skip_type
@@ -147,12 +144,9 @@ def _passes(
         if i == n and band.hi[n] == m:
             e[k - 1] = 0.0
         if i < n:
-            offs = _offsets(band, types, i, -1)[moving]
-            rows = i + a_of[moving]
-            nxt = _gather(bwd, rows, offs, width, -np.inf)
-            flat = table.reshape(len(types) * (n + 1), width)
-            flat_rows = np.where(rows <= n, type_ids * (n + 1) + rows, -1)
-            cost = _gather(flat, flat_rows, offs, width, np.inf)
+            r, c, ok = _index(i + a_m, bwd_off[i], width, bwd.shape)
+            nxt = np.where(ok, bwd[r, c], -np.inf)
+            cost = np.where(ok, table[type_ids[:, None], r, c], np.inf)
             e = np.logaddexp(e, np.logaddexp.reduce(nxt - cost * inv_t, axis=0))
         rev = (k - 1 - np.arange(width, dtype=np.float64)) * skip * inv_t
         row = np.full(width, -np.inf)

@@ -8,6 +8,7 @@ time and is skipped when the data is absent; nothing from it is stored here.
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import sys
@@ -29,12 +30,15 @@ def synthetic_pair(
     rng = random.Random(seed)
     lex = lexicon()
     words = sorted(w for w, stems in lex.items() if len(w) == 2 and 1 <= len(stems) <= 2)
-    vocab = [(w, sorted(lex[w])[0]) for w in words[:: max(1, len(words) // 6000)]]
+    vocab = [(w, sorted(lex[w])[0]) for w in words]
+    rng.shuffle(vocab)
+    # word k is drawn with weight 1/(k+1) (Zipf), so rare words occur, as in real text
+    cum = list(itertools.accumulate(1.0 / (k + 1) for k in range(len(vocab))))
     src: list[str] = []
     tgt: list[str] = []
     gold: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
     while len(src) < n:
-        picks = [rng.choice(vocab) for _ in range(rng.randint(4, 12))]
+        picks = rng.choices(vocab, cum_weights=cum, k=rng.randint(4, 12))
         zh = "".join(w for w, _ in picks) + "。"
         en = [g for _, g in picks]
         roll = rng.random()
