@@ -186,8 +186,10 @@ def _run(
     structure: Structure,
 ) -> list[PathBead]:
     n, m = len(sf.units), len(tf.units)
-    max_a = max(a for a, _ in params.types)
-    max_b = max(b for _, b in params.types)
+    types = sorted({(int(a), int(b)) for a, b in params.types} | {(0, 1), (1, 0)})
+    types = [t for t in types if t != (0, 0)]
+    max_a = max(a for a, _ in types)
+    max_b = max(b for _, b in types)
     rows = np.arange(n)
     plo = band.lo[np.maximum(rows - max_a + 1, 0)] - max_b
     plo = np.maximum(plo, 0)
@@ -195,7 +197,7 @@ def _run(
     width = int((phi - plo).max()) if n else 1
     cs, ct = pair_coverage(sf, tf, plo, phi, max(width, 1))
     cost_fn = _make_cost(sf, tf, params, cs, ct, plo, structure)
-    return search(n, m, band, params.types, cost_fn, params.skip, params.temperature)
+    return search(n, m, band, types, cost_fn, params.skip, params.temperature)
 
 
 def _make_cost(

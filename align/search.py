@@ -81,7 +81,7 @@ def cost_table(
 def _index(
     rows: np.ndarray, offsets: np.ndarray, width: int, shape: tuple[int, int]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Clipped (row, column) indices of ``grid[rows[t], offsets[t] + k]`` and where they are real."""
+    """Clipped indices of ``grid[rows[t], offsets[t] + k]``, and which of them are real."""
     cols = offsets[:, None] + np.arange(width)[None, :]
     ok = (cols >= 0) & (cols < shape[1]) & ((rows >= 0) & (rows < shape[0]))[:, None]
     r = np.minimum(np.maximum(rows, 0), shape[0] - 1)[:, None]

@@ -11,8 +11,8 @@ from __future__ import annotations
 import itertools
 import os
 import random
+import resource
 import sys
-import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -57,19 +57,19 @@ def synthetic_pair(
     return src, tgt, gold
 
 
-@pytest.mark.parametrize("size", [10_000])
+@pytest.mark.parametrize("size", [10_000, 100_000], ids=["10k", "100k"])
 def test_align_synthetic_speed(benchmark: pytest.FixtureRequest, size: int) -> None:
-    """10k × ~12k sentences: the issue asks for < 20 s on 2 cores and < 2 GB peak."""
+    """10k × ~12k sentences: < 20 s on 2 cores, < 2 GB peak; 100k: < 10 × the 10k time."""
     src, tgt, gold = synthetic_pair(size)
     lexicon()  # loaded once per process, not part of the alignment time
-    tracemalloc.start()
     beads = benchmark.pedantic(align, args=(src, tgt), rounds=1, iterations=1)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    benchmark.extra_info["peak_mib"] = round(peak / 2**20)
+    # the whole process's high-water mark: an upper bound on the aligner's own peak
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    benchmark.extra_info["process_peak_mib"] = round(peak_mib)
     found = {(b.source, b.target) for b in beads}
     benchmark.extra_info["exact_recall"] = round(sum(g in found for g in gold) / len(gold), 4)
-    assert peak < 2 * 2**30
+    if size <= 10_000:
+        assert peak_mib < 2048
     assert sum(g in found for g in gold) > 0.9 * len(gold)
 
 
