@@ -33,7 +33,7 @@ beads.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -72,6 +72,7 @@ class AlignParams:
     merge: float = 0.05  # per sentence beyond the first on each side of a bead
     skip: float = 0.2  # a sentence aligned to nothing
     length: float = 0.3  # weight of the squared log length ratio
+    length_with_drafts: float = 0.5  # the same when drafts sharpen the lexical signal
     length_smooth: float = 15.0  # characters added to both lengths before the ratio
     paragraph: float = 1.0  # a bead straddling a paragraph break on one side only
     quote: float = 0.1  # a bead boundary inside a quotation on one side only
@@ -118,6 +119,8 @@ def align(
     vocab = Vocab()
     sf = source_features(src_texts, draft_texts, vocab)
     tf = target_features(tgt_texts, vocab)
+    if draft_texts is not None:
+        params = replace(params, length=params.length_with_drafts)
     paras = _paragraph_breaks(src_paras, tgt_paras)
     quotes = (inside_quote(src_texts, zh_quote_balance), inside_quote(tgt_texts, en_quote_balance))
     path = _search_with_band(sf, tf, params, Structure(paras, quotes, hard_paragraphs))
