@@ -115,43 +115,40 @@ def _passes(
     fwd_off = band.lo[:, None] - b_m - band.lo[np.clip(all_rows - a_m, 0, n)]
     bwd_off = band.lo[:, None] + b_m - band.lo[np.clip(all_rows + a_m, 0, n)]
     for i in range(n + 1):
-        k = int(band.hi[i] - band.lo[i]) + 1
+        k = int(band.hi[i] - band.lo[i]) + 1  # this row's own width: work only on it
         if i == 0:
-            e_best = np.full(width, np.inf)
-            e_fwd = np.full(width, -np.inf)
+            e_best = np.full(k, np.inf)
+            e_fwd = np.full(k, -np.inf)
             e_best[0], e_fwd[0] = 0.0, 0.0
-            e_back = np.full(width, -1, dtype=np.int8)
+            e_back = np.full(k, -1, dtype=np.int8)
         else:
-            r, c, ok = _index(i - a_m, fwd_off[i], width, best.shape)
-            costs = table[moving, i, :].astype(np.float64)
+            r, c, ok = _index(i - a_m, fwd_off[i], k, best.shape)
+            costs = table[moving, i, :k].astype(np.float64)
             cand = np.where(ok, best[r, c], np.inf) + costs
             arg = np.argmin(cand, axis=0)
-            e_best = cand[arg, np.arange(width)]
+            e_best = cand[arg, np.arange(k)]
             e_back = np.where(np.isfinite(e_best), type_ids[arg], -1).astype(np.int8)
             prev_fwd = np.where(ok, fwd[r, c], -np.inf)
             e_fwd = np.logaddexp.reduce(prev_fwd - costs * inv_t, axis=0)
-        row_best = steps + np.minimum.accumulate(e_best - steps)
+        row_best = steps[:k] + np.minimum.accumulate(e_best - steps[:k])
         skipped = row_best < e_best - 1e-9  # not just rounding noise of the subtraction
         e_back[skipped] = skip_type
-        best[i] = np.where(skipped, row_best, e_best)
-        back[i] = e_back
-        fwd[i] = -steps * inv_t + np.logaddexp.accumulate(e_fwd + steps * inv_t)
-        best[i, k:], fwd[i, k:] = np.inf, -np.inf
+        best[i, :k] = np.where(skipped, row_best, e_best)
+        back[i, :k] = e_back
+        fwd[i, :k] = -steps[:k] * inv_t + np.logaddexp.accumulate(e_fwd + steps[:k] * inv_t)
     bwd = np.full((n + 1, width), -np.inf)
     for i in range(n, -1, -1):
         k = int(band.hi[i] - band.lo[i]) + 1
-        e = np.full(width, -np.inf)
+        e = np.full(k, -np.inf)
         if i == n and band.hi[n] == m:
             e[k - 1] = 0.0
         if i < n:
-            r, c, ok = _index(i + a_m, bwd_off[i], width, bwd.shape)
+            r, c, ok = _index(i + a_m, bwd_off[i], k, bwd.shape)
             nxt = np.where(ok, bwd[r, c], -np.inf)
             cost = np.where(ok, table[type_ids[:, None], r, c], np.inf)
             e = np.logaddexp(e, np.logaddexp.reduce(nxt - cost * inv_t, axis=0))
-        rev = (k - 1 - np.arange(width, dtype=np.float64)) * skip * inv_t
-        row = np.full(width, -np.inf)
-        row[:k] = -rev[:k] + np.logaddexp.accumulate((e[:k] + rev[:k])[::-1])[::-1]
-        bwd[i] = row
+        rev = (k - 1 - np.arange(k, dtype=np.float64)) * skip * inv_t
+        bwd[i, :k] = -rev + np.logaddexp.accumulate((e + rev)[::-1])[::-1]
     return back, fwd, bwd
 
 
