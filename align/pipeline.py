@@ -76,11 +76,8 @@ def build_project(
     else:
         tgt_segments = segment(reference.text, reference.lang)
         target = Side(reference.lang, reference.path, tuple(tgt_segments))
-        beads = align(
-            [s.text for s in src_segments],
-            [s.text for s in tgt_segments],
-            drafts=[d.text for d in drafts],
-        )
+        # Segments (not bare strings) carry paragraph numbers: soft anchors for the aligner.
+        beads = align(src_segments, tgt_segments, drafts=[d.text for d in drafts])
     return Project(
         source=Side(source.lang, source.path, tuple(src_segments)),
         target=target,
