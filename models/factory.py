@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 
 from align.errors import InputError
 from align.model import DecodingSettings
-from models import DEFAULT_MODEL
-from models.base import Translator
-from models.resolve import resolve_model
+from models import DEFAULT_MODEL, store
+from models.base import Engine, Translator
+from models.resolve import ResolvedModel, resolve_model
 
-ENGINES = ("auto", "hf")
+ENGINES = ("auto", "hf", "ct2")
+COMPUTE_TYPES = ("auto", "int8", "float32")
+DEVICES = ("auto", "cpu", "cuda")
 
 
 @dataclass(frozen=True)
@@ -18,15 +20,50 @@ class EngineOptions:
     model: str = DEFAULT_MODEL
     engine: str = "auto"
     settings: DecodingSettings = field(default_factory=DecodingSettings)
-    device: str = "cpu"
+    device: str = "auto"
     threads: int | None = None
+    compute_type: str = "auto"
+    cache: bool = True
 
 
-def make_translator(options: EngineOptions) -> Translator:
-    """Resolve the model on disk (failing fast with advice) and build the requested engine."""
-    if options.engine not in ENGINES:
-        raise InputError(f"--engine {options.engine}: choose one of {', '.join(ENGINES)}")
-    resolved = resolve_model(options.model)
+def check_options(options: EngineOptions) -> None:
+    for name, value, allowed in (
+        ("--engine", options.engine, ENGINES),
+        ("--compute-type", options.compute_type, COMPUTE_TYPES),
+        ("--device", options.device, DEVICES),
+    ):
+        if value not in allowed:
+            raise InputError(f"{name} {value}: choose one of {', '.join(allowed)}")
+
+
+def pick_engine(engine: str, resolved: ResolvedModel) -> str:
+    """``auto`` means CTranslate2 when a converted copy exists, transformers otherwise."""
+    if engine != "auto":
+        return engine
+    return "ct2" if store.find_copy(resolved.fingerprint) else "hf"
+
+
+def make_engine(options: EngineOptions, resolved: ResolvedModel) -> Engine:
+    """Build (not load) the engine: loading waits until a draft is actually needed."""
+    if pick_engine(options.engine, resolved) == "ct2":
+        from models.ct2_engine import CT2Translator, resolve_compute_type
+
+        compute = resolve_compute_type(options.compute_type, options.device, resolved.fingerprint)
+        return CT2Translator(
+            resolved, options.settings, options.device, options.threads, compute_type=compute
+        )
+    if options.compute_type == "int8":
+        raise InputError("--compute-type int8 needs --engine ct2 (run `bitext models convert`)")
     from models.hf_engine import HFTranslator
 
     return HFTranslator(resolved, options.settings, device=options.device, threads=options.threads)
+
+
+def make_translator(options: EngineOptions) -> Translator:
+    """Resolve the model on disk (failing fast with advice) and wrap the engine for drafting."""
+    check_options(options)
+    resolved = resolve_model(options.model)
+    from models.drafting import DraftingTranslator
+
+    cache = store.cache_root() / "drafts.sqlite3" if options.cache else None
+    return DraftingTranslator(make_engine(options, resolved), cache)

@@ -7,21 +7,30 @@ from typing import Any
 
 from align.errors import ModelNotAvailable
 from align.model import DecodingSettings, Draft
-from models.base import ProgressCallback
+from models.base import Penalty, ProgressCallback, bare_translate
+from models.pieces import MarianPieces
 from models.resolve import ResolvedModel
 
 
 @dataclass
 class HFTranslator:
-    """Greedy or beam decoding with batches sorted by length (less padding, same output)."""
+    """Greedy or beam decoding with batches sorted by length (less padding, same output).
+
+    Decoding follows Marian's own rules, which CTranslate2 implements too: beam search stops once
+    ``beam`` hypotheses have ended, and no end token is forced at ``max_length`` (transformers'
+    default would count that forced token when ranking beams, so the engines would disagree).
+    """
 
     resolved: ResolvedModel
     settings: DecodingSettings = field(default_factory=DecodingSettings)
-    device: str = "cpu"
+    device: str = "auto"
     threads: int | None = None
+    dtype: str = "float32"
+    min_new_tokens: int = 0  # benchmarks force every output to the same length with this
     engine: str = "hf"
     _model: Any = field(default=None, init=False, repr=False)
     _tokenizer: Any = field(default=None, init=False, repr=False)
+    _pieces: MarianPieces | None = field(default=None, init=False, repr=False)
 
     @property
     def model_id(self) -> str:
@@ -30,6 +39,10 @@ class HFTranslator:
     @property
     def fingerprint(self) -> str:
         return self.resolved.fingerprint
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
 
     def load(self) -> None:
         import torch
@@ -40,16 +53,28 @@ class HFTranslator:
         hf_logging.disable_progress_bar()
         if self.threads:
             torch.set_num_threads(self.threads)
-        ref = str(self.resolved.path) if self.resolved.revision == "local" else self.model_id
-        local_only = self.resolved.revision != "local"
+        path = str(self.resolved.path)
         try:
-            self._tokenizer = MarianTokenizer.from_pretrained(ref, local_files_only=local_only)
-            model: Any = MarianMTModel.from_pretrained(ref, local_files_only=local_only)
+            self._tokenizer = MarianTokenizer.from_pretrained(path, local_files_only=True)
+            model: Any = MarianMTModel.from_pretrained(path, local_files_only=True)
         except (OSError, ValueError) as exc:
             raise ModelNotAvailable(f"cannot load model {self.model_id}: {exc}") from exc
-        self._model = model.to(torch.device(_torch_device(self.device))).eval()
+        model.generation_config.forced_eos_token_id = None
+        dtype = getattr(torch, self.dtype)
+        self._model = model.to(device=torch.device(torch_device(self.device)), dtype=dtype).eval()
+
+    def count_tokens(self, text: str) -> int:
+        if self._pieces is None:
+            self._pieces = MarianPieces(self.resolved.path)
+        return self._pieces.count(text)
 
     def translate(self, texts: list[str], progress: ProgressCallback | None = None) -> list[Draft]:
+        return bare_translate(self, texts, progress)
+
+    def generate(self, texts: list[str], penalty: Penalty | None = None) -> list[str]:
+        """Translate ``texts``, in batches of ``batch_size`` sorted by length, keeping order."""
+        if not texts:
+            return []
         if self._model is None:
             self.load()
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
@@ -58,38 +83,37 @@ class HFTranslator:
         for start in range(0, len(order), size):
             batch_ids = order[start : start + size]
             for i, text in zip(
-                batch_ids, self._generate([texts[i] for i in batch_ids]), strict=True
+                batch_ids, self._generate([texts[i] for i in batch_ids], penalty), strict=True
             ):
                 out[i] = text
-            if progress:
-                progress(len(batch_ids))
-        return [self._draft(text) for text in out]
+        return out
 
-    def _generate(self, batch: list[str]) -> list[str]:
+    def _generate(self, batch: list[str], penalty: Penalty | None) -> list[str]:
         import torch
 
         enc = self._tokenizer(batch, return_tensors="pt", padding=True, truncation=False)
         enc = {k: v.to(self._model.device) for k, v in enc.items()}
+        extra: dict[str, Any] = {}
+        if penalty is not None:
+            extra = {
+                "repetition_penalty": penalty.repetition_penalty,
+                "no_repeat_ngram_size": penalty.no_repeat_ngram_size,
+            }
+        if self.min_new_tokens:
+            extra["min_new_tokens"] = self.min_new_tokens
         with torch.inference_mode():
             ids = self._model.generate(
                 **enc,
                 num_beams=self.settings.beam,
                 max_length=self.settings.max_length,
+                early_stopping=True,
                 do_sample=False,
+                **extra,
             )
         return list(self._tokenizer.batch_decode(ids, skip_special_tokens=True))
 
-    def _draft(self, text: str) -> Draft:
-        return Draft(
-            text=text,
-            model=self.model_id,
-            fingerprint=self.fingerprint,
-            engine=self.engine,
-            settings=self.settings,
-        )
 
-
-def _torch_device(device: str) -> str:
+def torch_device(device: str) -> str:
     if device != "auto":
         return device
     import torch

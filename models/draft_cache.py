@@ -1,0 +1,105 @@
+"""A persistent cache of finished drafts in SQLite, so re-runs and resumed runs cost no model time.
+
+One row per (model fingerprint, engine, decoding settings, source text). Writers commit once per
+batch in WAL mode, so a run killed at any point (Ctrl-C, kill -9) keeps every batch it finished
+and the next run resumes from there; a reader never sees half a batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from align.errors import InputError
+
+# Bump when pass-through, splitting or retry rules change, so old drafts are not reused.
+DRAFTING_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS drafts (
+    key TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    flags TEXT NOT NULL,
+    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+)
+"""
+
+
+def draft_key(fingerprint: str, engine: str, settings_key: str, source: str) -> str:
+    """A fixed-size key; the parts are joined with a separator no part can contain."""
+    parts = (str(DRAFTING_VERSION), fingerprint, engine, settings_key, source)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class CachedDraft:
+    text: str
+    flags: tuple[str, ...]
+
+
+class DraftCache:
+    """``with DraftCache(path) as cache:`` opens the database for one run and closes it after."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._db: sqlite3.Connection | None = None
+
+    def __enter__(self) -> DraftCache:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(_SCHEMA)
+            db.commit()
+        except (OSError, sqlite3.Error) as exc:
+            raise InputError(
+                f"draft cache {self.path}: cannot open ({exc}); set BITEXT_CACHE_DIR to a "
+                "writable folder or pass --no-cache"
+            ) from exc
+        self._db = db
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise RuntimeError("DraftCache used outside its `with` block")
+        return self._db
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, CachedDraft]:
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, CachedDraft] = {}
+        for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT key, text, flags FROM drafts WHERE key IN ({marks})", chunk
+            )
+            for key, text, flags in rows:
+                found[key] = CachedDraft(text, tuple(json.loads(flags)))
+        return found
+
+    def put_many(self, items: dict[str, CachedDraft]) -> None:
+        """Store one batch and commit it, so it survives whatever happens next."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO drafts (key, text, flags) VALUES (?, ?, ?)",
+                [(k, d.text, json.dumps(list(d.flags))) for k, d in items.items()],
+            )
+
+    def __len__(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM drafts").fetchone()[0])
