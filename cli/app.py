@@ -55,8 +55,10 @@ def _root(
 def _register() -> None:
     from cli import (
         align_cmd,
+        draft_cmd,
         export_cmd,
         import_cmd,
+        models_cmd,
         qa_cmd,
         report_cmd,
         review_cmd,
@@ -74,6 +76,8 @@ def _register() -> None:
     app.command("export")(export_cmd.export)
     app.command("import")(import_cmd.import_file)
     app.command("align")(align_cmd.align_files)
+    app.command("draft")(draft_cmd.draft)
+    app.add_typer(models_cmd.app, name="models")
 
 
 _register()

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
+from align.model import DecodingSettings
 from models import DEFAULT_MODEL
+from models.factory import EngineOptions
 
 ModelOpt = Annotated[
     str,
@@ -18,7 +20,15 @@ ModelOpt = Annotated[
 ]
 DEFAULT_MODEL_ID = DEFAULT_MODEL
 EngineOpt = Annotated[
-    str, typer.Option("--engine", help="MT engine: auto, hf (transformers) or ct2 (CTranslate2).")
+    str,
+    typer.Option(
+        "--engine",
+        help="MT engine: auto (ct2 if a converted copy exists, else hf), hf or ct2.",
+    ),
+]
+ComputeTypeOpt = Annotated[
+    str,
+    typer.Option("--compute-type", help="ct2 precision: auto (the copy's own), int8 or float32."),
 ]
 BeamOpt = Annotated[int, typer.Option("--beam", min=1, max=16, help="Beam size (1 = greedy).")]
 BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per model batch.")]
@@ -29,3 +39,25 @@ ThreadsOpt = Annotated[
     int | None, typer.Option("--threads", min=1, help="CPU threads for the model (default: all).")
 ]
 DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option("--no-cache", help="Neither read nor write the draft cache (always re-draft)."),
+]
+
+
+def engine_options(
+    model: str,
+    engine: str,
+    compute_type: str,
+    beam: int,
+    batch_size: int,
+    max_length: int,
+    threads: int | None,
+    device: str,
+    no_cache: bool,
+) -> EngineOptions:
+    """The drafting options of ``run`` and ``draft`` as one value for models.factory."""
+    settings = DecodingSettings(beam=beam, max_length=max_length, batch_size=batch_size)
+    return EngineOptions(
+        model, engine, settings, device, threads, compute_type=compute_type, cache=not no_cache
+    )

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from align.model import DecodingSettings, Project
+from align.model import Project
 from align.pipeline import Document, build_project
 from align.qa import qa_project
 from align.textio import ensure_output_dir, read_text
@@ -21,14 +21,17 @@ from cli.options import (
     DEFAULT_MODEL_ID,
     BatchOpt,
     BeamOpt,
+    ComputeTypeOpt,
     DeviceOpt,
     EngineOpt,
     MaxLenOpt,
     ModelOpt,
+    NoCacheOpt,
     ThreadsOpt,
+    engine_options,
 )
 from cli.qa_cmd import GlossaryOpt, load_terms
-from models.factory import EngineOptions, make_translator
+from models.factory import make_translator
 
 
 @dataclass(frozen=True)
@@ -77,11 +80,13 @@ def run(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("out"),
     model: ModelOpt = DEFAULT_MODEL_ID,
     engine: EngineOpt = "auto",
+    compute_type: ComputeTypeOpt = "auto",
     beam: BeamOpt = 4,
     batch_size: BatchOpt = 16,
     max_length: MaxLenOpt = 512,
     threads: ThreadsOpt = None,
-    device: DeviceOpt = "cpu",
+    device: DeviceOpt = "auto",
+    no_cache: NoCacheOpt = False,
     tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language tag.")] = "en",
     tm: Annotated[
         Path | None,
@@ -99,8 +104,10 @@ def run(
     source = load_document(document, "zh", quiet)
     ref_doc = load_document(reference, tgt_lang, quiet) if reference else None
     outdir = ensure_output_dir(out)
-    settings = DecodingSettings(beam=beam, max_length=max_length, batch_size=batch_size)
-    translator = make_translator(EngineOptions(model, engine, settings, device, threads))
+    options = engine_options(
+        model, engine, compute_type, beam, batch_size, max_length, threads, device, no_cache
+    )
+    translator = make_translator(options)
     if tm is not None:  # exact TM matches are drafted from the memory, never by the model
         translator = with_memory(translator, tm, "zh", tgt_lang)
     with progress_bars(quiet) as progress:

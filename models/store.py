@@ -97,7 +97,10 @@ def convert(resolved: ResolvedModel, quantization: str = "int8", force: bool = F
     if (target / COPY_INFO).is_file() and not force:
         return target
     from ctranslate2.converters import TransformersConverter
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:

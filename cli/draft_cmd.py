@@ -1,0 +1,85 @@
+"""``bitext draft``: segmentation and MT drafting alone, into a bitext-project/1 file."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from align.errors import InputError
+from align.pipeline import build_project
+from cli.common import Quiet, info, progress_bars
+from cli.options import (
+    DEFAULT_MODEL_ID,
+    BatchOpt,
+    BeamOpt,
+    ComputeTypeOpt,
+    DeviceOpt,
+    EngineOpt,
+    MaxLenOpt,
+    ModelOpt,
+    NoCacheOpt,
+    ThreadsOpt,
+    engine_options,
+)
+from cli.run_cmd import load_document
+from models.factory import make_translator
+
+
+def draft(
+    document: Annotated[
+        Path,
+        typer.Argument(
+            help="Chinese document (UTF-8 or GB18030, .md or .txt).", metavar="DOCUMENT"
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Project file to write (bitext-project/1 JSON).")
+    ],
+    model: ModelOpt = DEFAULT_MODEL_ID,
+    engine: EngineOpt = "auto",
+    compute_type: ComputeTypeOpt = "auto",
+    beam: BeamOpt = 4,
+    batch_size: BatchOpt = 16,
+    max_length: MaxLenOpt = 512,
+    threads: ThreadsOpt = None,
+    device: DeviceOpt = "auto",
+    no_cache: NoCacheOpt = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
+    ] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Segment DOCUMENT and draft every sentence; no alignment to a reference, no TMX."""
+    from align.formats.project_json import write_project
+
+    started = time.perf_counter()
+    if output.is_dir():
+        raise InputError(f"-o {output}: is a directory; give a file name such as project.json")
+    source = load_document(document, "zh", quiet)
+    options = engine_options(
+        model, engine, compute_type, beam, batch_size, max_length, threads, device, no_cache
+    )
+    translator = make_translator(options)
+    with progress_bars(quiet) as progress:
+        project = build_project(source, translator, None, progress)
+    write_project(output, project)
+    flagged = sum(1 for d in project.drafts if d is not None and d.flags)
+    summary = {
+        "segments": len(project.source.segments),
+        "drafts": sum(d is not None for d in project.drafts),
+        "flagged": flagged,
+        "engine": translator.engine,
+        "seconds": round(time.perf_counter() - started, 2),
+        "project": str(output),
+    }
+    if as_json:
+        typer.echo(json.dumps(summary))
+    info(
+        f"{summary['segments']} segments, {summary['drafts']} drafts ({flagged} flagged) with "
+        f"{translator.engine} in {summary['seconds']} s → {output}",
+        quiet,
+    )
