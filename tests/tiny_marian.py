@@ -5,7 +5,7 @@ lines), the real model's file set and config keys (``../shared/reference``) with
 Its output is meaningless but deterministic, which is what tests of loading, batching,
 caching and engine agreement need.
 
-    python -m tests.tiny_marian OUTDIR [--d-model 64] [--layers 2] [--vocab 1000]
+    python -m tests.tiny_marian OUTDIR [--d-model 64] [--layers 2] [--vocab 1000] [--exact-vocab]
 """
 
 from __future__ import annotations
@@ -96,8 +96,13 @@ def build_tiny_marian(
     vocab: int = 1000,
     seed: int = 0,
     init_std: float = 0.5,
+    exact_vocab: bool = False,
 ) -> Path:
-    """Write a loadable MarianMT folder to ``out`` and return it."""
+    """Write a loadable MarianMT folder to ``out`` and return it.
+
+    ``exact_vocab`` pads the vocabulary with filler tokens to exactly ``vocab`` entries, for
+    benchmarks whose cost depends on the output layer's size.
+    """
     import torch
     from transformers import MarianConfig, MarianMTModel
 
@@ -114,6 +119,8 @@ def build_tiny_marian(
     for piece in _pieces(src) + _pieces(tgt):
         if piece not in tokens:
             tokens.append(piece)
+    while exact_vocab and len(tokens) < vocab - 1:
+        tokens.append(f"<filler{len(tokens)}>")
     tokens.append("<pad>")  # the real vocabulary ends with <pad> (id 65000 of 65001)
     vocab_map = {tok: i for i, tok in enumerate(tokens)}
     (out / "vocab.json").write_text(json.dumps(vocab_map, ensure_ascii=False), encoding="utf-8")
@@ -171,15 +178,46 @@ def build_tiny_marian(
     return out
 
 
+def with_eos_bias(model: Path, out: Path, bias: float = 10.0) -> Path:
+    """Copy ``model`` with a bias towards the end token, so random drafts end at varied lengths.
+
+    Plain random weights almost never emit ``</s>``, so every draft runs to ``max_length`` and an
+    engine-agreement test would never exercise how beams that end early are ranked.
+    """
+    import shutil
+
+    import torch
+
+    out = Path(out)
+    if (out / "pytorch_model.bin").is_file():
+        return out
+    shutil.copytree(model, out)
+    state = torch.load(out / "pytorch_model.bin")
+    state["final_logits_bias"][0, 0] = bias
+    torch.save(state, out / "pytorch_model.bin")
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--d-model", type=int, default=64)
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--vocab", type=int, default=1000)
+    parser.add_argument("--heads", type=int, default=2)
+    parser.add_argument("--ffn", type=int, default=128)
+    parser.add_argument("--init-std", type=float, default=0.5)
+    parser.add_argument("--exact-vocab", action="store_true", help="pad vocab.json to --vocab")
     args = parser.parse_args()
     path = build_tiny_marian(
-        args.outdir, d_model=args.d_model, layers=args.layers, vocab=args.vocab
+        args.outdir,
+        d_model=args.d_model,
+        layers=args.layers,
+        heads=args.heads,
+        ffn=args.ffn,
+        vocab=args.vocab,
+        init_std=args.init_std,
+        exact_vocab=args.exact_vocab,
     )
     print(path)
 

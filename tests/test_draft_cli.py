@@ -1,0 +1,115 @@
+"""``bitext draft``, ``run``'s engine options and ``bitext models`` through the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from align.errors import BitextError
+from cli.app import app
+
+REPO = Path(__file__).resolve().parent.parent
+SCHEMA = REPO / "align" / "schema" / "bitext-project-1.schema.json"
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.getbasetemp() / "bitext-cache"
+    monkeypatch.setenv("BITEXT_CACHE_DIR", str(path))
+    return path
+
+
+def draft_args(seed: Path, model: Path, out: Path, *extra: str) -> list[str]:
+    return ["draft", str(seed), "-o", str(out), "--model", str(model), "--max-length", "24",
+            "--beam", "2", "--threads", "2", "--quiet", *extra]  # fmt: skip
+
+
+def test_draft_writes_a_valid_project(seed_path: Path, tiny_model: Path, tmp_path: Path) -> None:
+    out = tmp_path / "p.json"
+    args = draft_args(seed_path, tiny_model, out, "--engine", "ct2", "--compute-type", "float32")
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    project = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.validate(project, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    assert len(project["drafts"]) == len(project["source"]["segments"]) == 36
+    assert project["model"]["engine"] == "ct2-float32"
+    summary = json.loads(result.stdout)
+    assert summary["drafts"] == 36 and summary["engine"] == "ct2-float32"
+
+
+def test_warm_cache_never_loads_the_model(
+    seed_path: Path, tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = draft_args(seed_path, tiny_model, tmp_path / "a.json", "--engine", "ct2")
+    assert runner.invoke(app, args).exit_code == 0
+
+    def no_load(self: object) -> None:
+        raise AssertionError("model loaded although every draft was cached")
+
+    monkeypatch.setattr("models.ct2_engine.CT2Translator.load", no_load)
+    args = draft_args(seed_path, tiny_model, tmp_path / "b.json", "--engine", "ct2")
+    assert runner.invoke(app, args).exit_code == 0
+    first, second = (json.loads((tmp_path / n).read_text())["drafts"] for n in ("a.json", "b.json"))
+    assert first == second
+    result = runner.invoke(app, [*args, "--no-cache"])
+    assert isinstance(result.exception, AssertionError)  # --no-cache must go to the model
+
+
+def test_no_cache_writes_no_database(
+    seed_path: Path, tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BITEXT_CACHE_DIR", str(tmp_path / "cache"))
+    args = draft_args(seed_path, tiny_model, tmp_path / "p.json", "--engine", "hf", "--no-cache")
+    assert runner.invoke(app, args).exit_code == 0
+    assert not (tmp_path / "cache" / "drafts.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    "extra", [["--engine", "marian"], ["--compute-type", "int4"], ["--device", "tpu"]]
+)
+def test_bad_engine_options(
+    seed_path: Path, tiny_model: Path, tmp_path: Path, extra: list[str]
+) -> None:
+    result = runner.invoke(app, draft_args(seed_path, tiny_model, tmp_path / "p.json", *extra))
+    assert isinstance(result.exception, BitextError)
+    assert extra[0] in str(result.exception)
+
+
+def test_run_takes_engine_options(seed_path: Path, tiny_model: Path, tmp_path: Path) -> None:
+    args = ["run", str(seed_path), "-o", str(tmp_path), "--model", str(tiny_model)]
+    args += ["--engine", "ct2", "--compute-type", "int8", "--max-length", "24", "--beam", "1", "-q"]
+    assert runner.invoke(app, args).exit_code == 0
+    project = json.loads(next(tmp_path.glob("*.bitext.json")).read_text(encoding="utf-8"))
+    assert project["model"]["engine"] == "ct2-int8"
+
+
+def test_models_convert_list_info(
+    tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BITEXT_CACHE_DIR", str(tmp_path))
+    result = runner.invoke(app, ["models", "convert", str(tiny_model), "--quantization", "int8"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(runner.invoke(app, ["models", "list", "--json"]).stdout)
+    [copy] = listed["converted"]
+    assert copy["quantization"] == "int8" and copy["size"] > 0
+    info = json.loads(runner.invoke(app, ["models", "info", str(tiny_model), "--json"]).stdout)
+    assert info["fingerprint"] == copy["fingerprint"] and info["converted"] == [copy]
+    assert "int8" in runner.invoke(app, ["models", "list"]).stdout
+
+
+def test_models_pull_offline_is_one_line(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "cli", "models", "pull", "Helsinki-NLP/opus-mt-zh-en"],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+        env={**__import__("os").environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    assert proc.returncode == 1
+    errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("bitext: error")]
+    assert len(errors) == 1 and "Traceback" not in proc.stderr
