@@ -26,7 +26,7 @@ _NUMBERS_ONLY = regex.compile(r"[\p{N}\p{P}\p{S}\s]*\p{N}[\p{N}\p{P}\p{S}\s]*")
 _LATIN = regex.compile(r"\p{Latin}")
 # A unit starting with a letter repeated 4+ times in a row, or one letter 8+ times: a decoder
 # stuck in a loop. Real prose does not do this; "..." and "----" start with no letter.
-_LOOP = regex.compile(r"(\p{L}.{1,29}?)\1{3,}|(\p{L})\2{7,}", regex.S)
+_LOOP = regex.compile(r"(\p{L}.{0,28}?\S)(?:\s*\1){3,}|(\p{L})\2{7,}", regex.S)
 # Where a long sentence may be cut, finest last; the last resort is halving by characters.
 _SPLITS = (
     regex.compile(r"(?<=[，；：、])"),

@@ -66,7 +66,7 @@ def engine(kind: str, model: Path, beam: int, args: argparse.Namespace) -> objec
 
 def measure(eng: object, texts: list[str], device: str) -> float:
     eng.load()  # type: ignore[attr-defined]
-    eng.generate(texts[:4])  # type: ignore[attr-defined]
+    eng.generate(texts)  # type: ignore[attr-defined]  # warm-up: kernels, allocator, caches
     sync = lambda: None  # noqa: E731
     if device != "cpu" and eng.__class__.__name__ == "HFTranslator":
         import torch

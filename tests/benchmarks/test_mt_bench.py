@@ -110,7 +110,7 @@ def test_engine_speed(
 ) -> None:
     engine = make_engine(kind, opus_model, beam)
     engine.load()
-    engine.generate(texts[:2])  # warm-up: first-call allocations are not decoding speed
+    engine.generate(texts[:BATCH])  # warm-up: first-call kernel set-up is not decoding speed
     with PeakRSS() as rss:
         outs = benchmark.pedantic(engine.generate, args=(texts,), rounds=1, iterations=1)
     assert len(outs) == SENTENCES
