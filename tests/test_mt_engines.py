@@ -53,7 +53,7 @@ def test_pieces_match_marian_tokenizer(tiny_model: Path, sentences: list[str]) -
 @pytest.mark.parametrize("beam", [1, 4])
 def test_ct2_float32_equals_hf(eos_model: Path, sentences: list[str], beam: int) -> None:
     resolved = resolve_model(str(eos_model))
-    settings = DecodingSettings(beam=beam, max_length=40, batch_size=8)
+    settings = DecodingSettings(beam=beam, max_length=32, batch_size=12)
     hf = HFTranslator(resolved, settings, device="cpu", threads=2).generate(sentences)
     ct2 = CT2Translator(resolved, settings, "cpu", 2, compute_type="float32").generate(sentences)
     assert ct2 == hf
