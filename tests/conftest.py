@@ -13,9 +13,10 @@ SEED = REPO / "seeds" / "sco-foreign-ministers-2002-11-23.zh.md"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Tests never touch the network or the user's real HF cache (set before any HF import)."""
+    """Tests never touch the network, the user's HF cache or bitext's draft cache."""
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="bitext-test-hf-")
+    os.environ["BITEXT_CACHE_DIR"] = tempfile.mkdtemp(prefix="bitext-test-cache-")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
