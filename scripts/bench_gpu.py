@@ -88,6 +88,7 @@ def main() -> None:
     parser.add_argument("--new-tokens", type=int, default=64)
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--beams", default="1,4")
+    parser.add_argument("--kinds", default="", help="comma-separated, e.g. hf-float32,ct2-int8")
     args = parser.parse_args()
     if args.quick:
         args.sentences, args.new_tokens = 12, 16
@@ -99,18 +100,28 @@ def main() -> None:
     sents = [s.text for s in segment(seed.read_text(encoding="utf-8"), "zh")]
     texts = [sents[i % len(sents)] for i in range(args.sentences)]
     kinds = CPU_KINDS if args.device == "cpu" else GPU_KINDS
+    if args.kinds:
+        kinds = tuple(args.kinds.split(","))
     results: dict[str, float] = {}
+    failures: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["BITEXT_CACHE_DIR"] = str(Path(tmp) / "cache")
         model = build(Path(tmp), args.quick)
         for beam in (int(b) for b in args.beams.split(",")):
             for kind in kinds:
-                seconds = measure(engine(kind, model, beam, args), texts, args.device)
-                results[f"{kind} beam{beam}"] = round(len(texts) * args.new_tokens / seconds, 1)
-                print(f"{kind} beam{beam}: {results[f'{kind} beam{beam}']} tok/s", file=sys.stderr)
+                name = f"{kind} beam{beam}"
+                try:
+                    seconds = measure(engine(kind, model, beam, args), texts, args.device)
+                except Exception as exc:  # one engine missing a runtime must not hide the others
+                    failures[name] = f"{type(exc).__name__}: {exc}"[:300]
+                    print(f"{name}: FAILED {failures[name]}", file=sys.stderr)
+                    continue
+                results[name] = round(len(texts) * args.new_tokens / seconds, 1)
+                print(f"{name}: {results[name]} tok/s", file=sys.stderr)
     ratios = {
         name: round(value / results[f"{kinds[0]} {name.split()[-1]}"], 2)
         for name, value in results.items()
+        if f"{kinds[0]} {name.split()[-1]}" in results
     }
     report = {
         "device": args.device,
@@ -119,6 +130,7 @@ def main() -> None:
         "batch": args.batch,
         "tokens_per_s": results,
         "ratio_to_hf_float32": ratios,
+        "failures": failures,
     }
     print(json.dumps(report, indent=1))
 
