@@ -118,8 +118,18 @@ class CT2Translator:
                 "repetition_penalty": penalty.repetition_penalty,
                 "no_repeat_ngram_size": penalty.no_repeat_ngram_size,
             }
-        results = self._translator.translate_batch(
-            [pieces.encode(t) for t in texts],
+        try:
+            results = self._run_batch([pieces.encode(t) for t in texts], extra)
+        except RuntimeError as exc:  # e.g. a CUDA runtime the wheel was not built for
+            raise ModelNotAvailable(
+                f"CTranslate2 failed on {self.device} ({exc}); use --device cpu or --engine hf"
+            ) from exc
+        return [pieces.decode(r.hypotheses[0]) for r in results]
+
+    def _run_batch(self, batch: list[list[str]], extra: dict[str, Any]) -> Any:
+        assert self._translator is not None
+        return self._translator.translate_batch(
+            batch,
             beam_size=self.settings.beam,
             # Marian's max_length counts the decoder's start token; CTranslate2's does not.
             max_decoding_length=self.settings.max_length - 1,
@@ -129,4 +139,3 @@ class CT2Translator:
             batch_type=self.batch_type,
             **extra,
         )
-        return [pieces.decode(r.hypotheses[0]) for r in results]
