@@ -16,8 +16,7 @@ from align.errors import InputError
 from align.formats.units import (
     ExportReport,
     Unit,
-    default_lang,
-    normalise_lang,
+    export_langs,
     parse_origin,
     parse_score,
     parse_status,
@@ -36,8 +35,7 @@ def write_jsonl(
     src_lang: str | None = None,
     tgt_lang: str | None = None,
 ) -> ExportReport:
-    src = normalise_lang(src_lang) if src_lang else default_lang(project.source.lang)
-    tgt = normalise_lang(tgt_lang) if tgt_lang else default_lang(project.target.lang)
+    src, tgt = export_langs(project, src_lang, tgt_lang)
     count = 0
     with atomic_writer(path) as fh:
         for unit in project_units(project, None if selection is None else list(selection)):

@@ -35,7 +35,7 @@ from align.formats.units import (
     TRADOS_MAX_CHARS,
     ExportReport,
     Unit,
-    default_lang,
+    export_langs,
     lang_matches,
     normalise_lang,
     parse_origin,
@@ -80,8 +80,7 @@ def write_tmx(
     created: datetime | None = None,
 ) -> ExportReport:
     """Write one ``<tu>`` per selected bead (all by default); languages default to the project's."""
-    src = normalise_lang(src_lang) if src_lang else default_lang(project.source.lang)
-    tgt = normalise_lang(tgt_lang) if tgt_lang else default_lang(project.target.lang)
+    src, tgt = export_langs(project, src_lang, tgt_lang)
     units = project_units(project, None if selection is None else list(selection))
     return write_tmx_units(path, units, src, tgt, created)
 

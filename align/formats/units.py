@@ -100,6 +100,13 @@ def normalise_lang(tag: str) -> str:
     return "-".join(parts)
 
 
+def export_langs(project: Project, src_lang: str | None, tgt_lang: str | None) -> tuple[str, str]:
+    """The (source, target) tags an export writes: the user's choice, else the project's."""
+    src = normalise_lang(src_lang) if src_lang else default_lang(project.source.lang)
+    tgt = normalise_lang(tgt_lang) if tgt_lang else default_lang(project.target.lang)
+    return src, tgt
+
+
 def default_lang(lang: str) -> str:
     """The tag to export a project side under: bare ``zh`` means mainland Simplified (zh-CN)."""
     tag = normalise_lang(lang)

@@ -30,8 +30,7 @@ from align.errors import InputError
 from align.formats.units import (
     ExportReport,
     Unit,
-    default_lang,
-    normalise_lang,
+    export_langs,
     parse_origin,
     parse_score,
     parse_status,
@@ -69,8 +68,7 @@ def write_xliff(
     src_lang: str | None = None,
     tgt_lang: str | None = None,
 ) -> ExportReport:
-    src = normalise_lang(src_lang) if src_lang else default_lang(project.source.lang)
-    tgt = normalise_lang(tgt_lang) if tgt_lang else default_lang(project.target.lang)
+    src, tgt = export_langs(project, src_lang, tgt_lang)
     original = Path(project.source.path).name if project.source.path else "bitext"
     warnings: list[str] = []
     count = 0
