@@ -10,7 +10,8 @@ from typing import Annotated
 import regex
 import typer
 
-from align.model import Segment
+from align.formats.project_json import side_to_dict
+from align.model import Segment, Side
 from align.segment import segment as split_text
 from align.textio import read_text
 from cli.common import Quiet, info
@@ -25,22 +26,7 @@ class Lang(StrEnum):
 
 def segments_json(segments: list[Segment], lang: str, path: str) -> str:
     """The same shape as a project side (``lang``, ``path``, ``segments``) so scripts share code."""
-    side = {
-        "lang": lang,
-        "path": path,
-        "segments": [
-            {
-                "id": s.id,
-                "text": s.text,
-                "paragraph": s.paragraph,
-                "start": s.start,
-                "end": s.end,
-                "kind": s.kind.value,
-                "markup": s.markup,
-            }
-            for s in segments
-        ],
-    }
+    side = side_to_dict(Side(lang=lang, path=path, segments=tuple(segments)))
     return json.dumps(side, ensure_ascii=False, indent=1)
 
 

@@ -38,14 +38,14 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "tool": {"name": "bitext", "version": project.tool_version},
         "created": project.created,
         "model": None if project.model is None else vars(project.model).copy(),
-        "source": _side_to_dict(project.source),
-        "target": _side_to_dict(project.target),
+        "source": side_to_dict(project.source),
+        "target": side_to_dict(project.target),
         "drafts": [None if d is None else _draft_to_dict(d) for d in project.drafts],
         "beads": [_bead_to_dict(b) for b in project.beads],
     }
 
 
-def _side_to_dict(side: Side) -> dict[str, Any]:
+def side_to_dict(side: Side) -> dict[str, Any]:
     return {
         "lang": side.lang,
         "path": side.path,
