@@ -115,11 +115,18 @@ def run(
     if terms is not None:
         project = qa_project(project, terms)
     outputs = write_outputs(project, outdir, output_name(document), tgt_lang)
+    report_summary(project, outputs, time.perf_counter() - started, as_json, quiet)
+
+
+def report_summary(
+    project: Project, outputs: RunOutputs, seconds: float, as_json: bool, quiet: bool
+) -> None:
+    """One line on stderr for people, and the same facts as JSON on stdout for scripts."""
     summary = {
         "segments": len(project.source.segments),
         "drafts": sum(d is not None for d in project.drafts),
         "beads": len(project.beads),
-        "seconds": round(time.perf_counter() - started, 2),
+        "seconds": round(seconds, 2),
         "project": str(outputs.project),
         "tmx": str(outputs.tmx),
     }
