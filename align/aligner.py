@@ -27,6 +27,12 @@ Search: short texts use the whole lattice. Longer ones first link sentences that
 (``align.band``); a band around that chain is then searched with the full n:m programme
 (``align.search``), widened and re-run if the best path runs along its edge.
 
+Second pass (``align.relearn``): Chinese-side units and English words left unexplained in the
+same beads of the first alignment, far more often than chance, become extra translation links
+(the translator's renamings and pet renderings), and the text is aligned again — in a narrow
+band around the first path when the text is long. MAC-Dev exact F1 +0.005 with drafts, +0.008
+without (leave-one-document-out chose it in every fold without drafts).
+
 Scores: the posterior probability of each bead under ``exp(-cost / T)`` over all alignments in the
 band (forward–backward, ``align.search``). With T = 0.05, beads a reviewer should look at first
 (a nearly-as-cheap alternative exists) get low scores: on MAC-Dev the scores of right and wrong
@@ -46,6 +52,7 @@ import numpy as np
 from align.boundaries import en_quote_balance, inside_quote, zh_quote_balance
 from align.errors import InputError
 from align.model import Bead, BeadOrigin, Segment
+from align.relearn import extend, learn_links
 from align.search import Band, BandTooNarrow, CostFn, PathBead, full_band, search
 from align.similarity import SideFeatures, Vocab, pair_coverage, source_features, target_features
 
@@ -79,6 +86,7 @@ class AlignParams:
     skip: float = 0.3  # a sentence aligned to nothing
     mass_power: float = 0.5  # γ: the F1 reward grows with the bead's content as mass^γ
     mass_floor: float = 0.2  # mass of a near-empty bead (keeps its reward from vanishing)
+    relearn: int = 1  # passes with translation links learnt from the previous alignment
     length: float = 0.3  # weight of the squared log length ratio
     length_with_drafts: float = 0.5  # the same when drafts sharpen the lexical signal
     length_smooth: float = 15.0  # characters added to both lengths before the ratio
@@ -172,7 +180,11 @@ def _align_texts(
         params = replace(params, length=params.length_with_drafts)
     paras = _paragraph_breaks(src_paras, tgt_paras)
     quotes = (inside_quote(src_texts, zh_quote_balance), inside_quote(tgt_texts, en_quote_balance))
-    return _search_with_band(sf, tf, params, Structure(paras, quotes, hard_paragraphs))
+    structure = Structure(paras, quotes, hard_paragraphs)
+    path = _search_with_band(sf, tf, params, structure)
+    for _ in range(params.relearn):
+        path = _second_pass(extend(sf, learn_links(sf, tf, path)), tf, params, structure, path)
+    return path
 
 
 def _paragraph_breaks(
@@ -219,6 +231,27 @@ def _search_with_band(
         if path is not None and not touches_edge(path, band, m):
             return path
         half *= 2
+
+
+def _second_pass(
+    sf: SideFeatures,
+    tf: SideFeatures,
+    params: AlignParams,
+    structure: Structure,
+    path: list[PathBead],
+) -> list[PathBead]:
+    """Align again with sharper features, in a band around the previous path when it is long."""
+    n, m = len(sf.units), len(tf.units)
+    if (n + 1) * (m + 1) <= params.full_limit:
+        return _run(sf, tf, params, full_band(n, m), structure)
+    from align.band import around_path, touches_edge
+
+    band = around_path(path, n, m, max(params.band // 2, 2))
+    try:
+        new = _run(sf, tf, params, band, structure)
+    except BandTooNarrow:
+        return _search_with_band(sf, tf, params, structure)
+    return _search_with_band(sf, tf, params, structure) if touches_edge(new, band, m) else new
 
 
 def _run(

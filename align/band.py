@@ -138,3 +138,20 @@ def touches_edge(path: list[PathBead], band: Band, m: int) -> bool:
         if (j == band.lo[i] and band.lo[i] > 0) or (j == band.hi[i] and band.hi[i] < m):
             return True
     return False
+
+
+def around_path(path: list[PathBead], n: int, m: int, half: int) -> Band:
+    """A band of ``half`` columns either side of an earlier alignment path.
+
+    A second pass only revisits choices near the first pass's answer, so it needs neither new
+    anchors nor the wider anchor band: the same O(n · half) work as one pass.
+    """
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    for p in path:
+        lo[p.i0 : p.i1 + 1] = np.minimum(lo[p.i0 : p.i1 + 1], p.j0)
+        hi[p.i0 : p.i1 + 1] = np.maximum(hi[p.i0 : p.i1 + 1], p.j1)
+    lo = np.clip(lo - half, 0, m)
+    hi = np.clip(hi + half, 0, m)
+    lo[0], hi[n] = 0, m
+    return Band(lo, hi)

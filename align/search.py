@@ -56,9 +56,13 @@ def full_band(n: int, m: int) -> Band:
 def cost_table(
     n: int, band: Band, types: list[tuple[int, int]], cost_fn: CostFn, skip: float
 ) -> np.ndarray:
-    """``table[t, i, k]``: cost of the type-t bead ending at (i, lo[i] + k); inf if impossible."""
+    """``table[i, t, k]``: cost of the type-t bead ending at (i, lo[i] + k); inf if impossible.
+
+    Row-major by lattice row: each DP step reads one contiguous block, which keeps long texts
+    (where the table no longer fits in cache) as fast per row as short ones.
+    """
     width = band.width
-    table = np.full((len(types), n + 1, width), np.inf, dtype=np.float32)
+    table = np.full((n + 1, len(types), width), np.inf, dtype=np.float32)
     k = np.arange(width)
     m = int(band.hi[-1])
     for t, (a, b) in enumerate(types):
@@ -74,7 +78,7 @@ def cost_table(
                 vals = np.full(cols.shape, skip)
             else:
                 vals = cost_fn(a, b, rows[:, None], np.clip(cols, b, m))
-            table[t, rows] = np.where(ok, vals, np.inf)
+            table[rows, t] = np.where(ok, vals, np.inf)
     return table
 
 
@@ -123,7 +127,7 @@ def _passes(
             e_back = np.full(k, -1, dtype=np.int8)
         else:
             r, c, ok = _index(i - a_m, fwd_off[i], k, best.shape)
-            costs = table[moving, i, :k].astype(np.float64)
+            costs = table[i, moving, :k].astype(np.float64)
             cand = np.where(ok, best[r, c], np.inf) + costs
             arg = np.argmin(cand, axis=0)
             e_best = cand[arg, np.arange(k)]
@@ -145,7 +149,7 @@ def _passes(
         if i < n:
             r, c, ok = _index(i + a_m, bwd_off[i], k, bwd.shape)
             nxt = np.where(ok, bwd[r, c], -np.inf)
-            cost = np.where(ok, table[type_ids[:, None], r, c], np.inf)
+            cost = np.where(ok, table[r, type_ids[:, None], c], np.inf)
             e = np.logaddexp(e, np.logaddexp.reduce(nxt - cost * inv_t, axis=0))
         rev = (k - 1 - np.arange(k, dtype=np.float64)) * skip * inv_t
         bwd[i, :k] = -rev + np.logaddexp.accumulate((e + rev)[::-1])[::-1]
@@ -189,7 +193,7 @@ def _trace(
             raise BandTooNarrow(f"no path through the band at ({i}, {j})")
         a, b = types[t]
         i0, j0 = i - a, j - b
-        cost = float(table[t, i, k])
+        cost = float(table[i, t, k])
         log_p = fwd[i0, j0 - band.lo[i0]] - cost * inv_t + bwd[i, k] - total
         posterior = float(np.exp(min(0.0, log_p)))
         path.append(PathBead(i0, j0, i, j, posterior, cost))

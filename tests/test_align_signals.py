@@ -66,3 +66,28 @@ def test_bead_format_round_trip() -> None:
     assert format_bead(Bead((0, 1), (0,), 1.0)) == "[0,1]:[0]"
     with pytest.raises(InputError):
         parse_bead("0-1")
+
+
+def test_second_pass_learns_a_translators_renaming() -> None:
+    """A name the draft transliterates and the translator renames is linked after one pass."""
+    from align.relearn import extend, learn_links
+    from align.search import PathBead
+    from align.similarity import Vocab, source_features, target_features
+
+    events = ["跑了", "笑了", "哭了", "睡了", "走了", "来了"]
+    verbs = ["ran", "laughed", "cried", "slept", "left", "came"]
+    # the name is in half the sentences: frequent, but not a word every bead has
+    src = [f"韦小宝{e}。" for e in events] + [f"他{e}。" for e in events]
+    drafts = [f"Wei Xiaobao {v}." for v in verbs] + [f"He {v}." for v in verbs]
+    tgt = [f"Trinket {v}." for v in verbs] + [f"He {v}." for v in verbs]
+    vocab = Vocab()
+    sf = source_features(src, drafts, vocab)
+    tf = target_features(tgt, vocab)
+    path = [PathBead(k, k, k + 1, k + 1, 1.0, 0.0) for k in range(len(src))]
+    learnt = learn_links(sf, tf, path)
+    name, nickname = vocab.ids["xiaoba"], vocab.ids["trinke"]
+    assert learnt[frozenset((name,))] == frozenset((nickname,))
+    unions = extend(sf, learnt).union
+    assert all(nickname in union for union in unions[:6])
+    assert not any(nickname in union for union in unions[6:])
+    assert vocab.ids["ran"] not in learnt.get(frozenset((vocab.ids["laugh"],)), frozenset())
