@@ -83,7 +83,7 @@ class AlignParams:
     """Global weights of the bead cost (one set for every document; see the module docstring)."""
 
     merge: float = 0.12  # per sentence beyond the first on each side of a bead
-    skip: float = 0.3  # a sentence aligned to nothing
+    skip: float = 0.3  # a sentence (on either side) aligned to nothing
     mass_power: float = 0.5  # γ: the F1 reward grows with the bead's content as mass^γ
     mass_floor: float = 0.2  # mass of a near-empty bead (keeps its reward from vanishing)
     relearn: int = 1  # passes with translation links learnt from the previous alignment
@@ -304,6 +304,8 @@ def _make_cost(
 
     def cost(a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Vectorised over bead ends: ``i`` is a column of rows, ``j`` a matrix of columns."""
+        if b == 0:  # the same flat price as an insertion: a length term would make long
+            return np.full(j.shape, params.skip)  # Chinese sentences impossible to drop
         csum = np.zeros(j.shape)
         tsum = np.zeros(j.shape)
         for d in range(1, a + 1):
