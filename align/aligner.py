@@ -56,6 +56,8 @@ from align.relearn import extend, learn_links
 from align.search import Band, BandTooNarrow, CostFn, PathBead, full_band, search
 from align.similarity import SideFeatures, Vocab, pair_coverage, source_features, target_features
 
+WINDOW_PAD = 2  # beads either side of a changed sentence that a long text's second pass revisits
+
 
 def _default_types() -> list[tuple[int, int]]:
     return [
@@ -186,7 +188,9 @@ def _align_texts(
     structure = Structure(paras, quotes, hard_paragraphs)
     path = _search_with_band(sf, tf, params, structure)
     for _ in range(params.relearn):
-        path = _second_pass(extend(sf, learn_links(sf, tf, path)), tf, params, structure, path)
+        learnt = learn_links(sf, tf, path)
+        changed = np.array([any(stems in learnt for _, stems in row) for row in sf.units])
+        path = _second_pass(extend(sf, learnt), tf, params, structure, path, changed)
     return path
 
 
@@ -212,6 +216,15 @@ class Structure:
     paras: tuple[np.ndarray, np.ndarray] | None
     quotes: tuple[np.ndarray, np.ndarray]
     hard_paragraphs: bool = False
+    ratio: float | None = None  # English/Chinese characters; None: measured on the features
+
+    def window(self, i0: int, i1: int, j0: int, j1: int) -> Structure:
+        """The same evidence for the sub-lattice (i0..i1) x (j0..j1), keeping the text's ratio."""
+        paras = (
+            None if self.paras is None else (self.paras[0][i0 : i1 + 1], self.paras[1][j0 : j1 + 1])
+        )
+        quotes = (self.quotes[0][i0 : i1 + 1], self.quotes[1][j0 : j1 + 1])
+        return Structure(paras, quotes, self.hard_paragraphs, self.ratio)
 
 
 def _search_with_band(
@@ -242,19 +255,69 @@ def _second_pass(
     params: AlignParams,
     structure: Structure,
     path: list[PathBead],
+    changed: np.ndarray,
 ) -> list[PathBead]:
-    """Align again with sharper features, in a band around the previous path when it is long."""
+    """Align again with the sharper features ``sf``.
+
+    A short text is aligned again whole. In a long one only the stretches of the first path
+    near a sentence whose features changed are re-aligned (``WINDOW_PAD`` beads either side,
+    between the first path's own lattice points), so the pass costs time in proportion to what
+    changed; bead posteriors there are computed within their stretch.
+    """
     n, m = len(sf.units), len(tf.units)
     if (n + 1) * (m + 1) <= params.full_limit:
         return _run(sf, tf, params, full_band(n, m), structure)
-    from align.band import around_path, touches_edge
+    ratio = (float(tf.length.sum()) + 1.0) / (float(sf.length.sum()) + 1.0)
+    structure = replace(structure, ratio=ratio)
+    out: list[PathBead] = []
+    done = 0
+    for k0, k1 in _windows(path, changed, WINDOW_PAD):
+        out.extend(path[done:k0])
+        first, last = path[k0], path[k1 - 1]
+        sub = _search_with_band(
+            _slice(sf, first.i0, last.i1),
+            _slice(tf, first.j0, last.j1),
+            params,
+            structure.window(first.i0, last.i1, first.j0, last.j1),
+        )
+        out.extend(
+            PathBead(
+                p.i0 + first.i0,
+                p.j0 + first.j0,
+                p.i1 + first.i0,
+                p.j1 + first.j0,
+                p.posterior,
+                p.cost,
+            )
+            for p in sub
+        )
+        done = k1
+    out.extend(path[done:])
+    return out
 
-    band = around_path(path, n, m, max(params.band // 2, 2))
-    try:
-        new = _run(sf, tf, params, band, structure)
-    except BandTooNarrow:
-        return _search_with_band(sf, tf, params, structure)
-    return _search_with_band(sf, tf, params, structure) if touches_edge(new, band, m) else new
+
+def _windows(path: list[PathBead], changed: np.ndarray, pad: int) -> list[tuple[int, int]]:
+    """Runs [k0, k1) of path beads within ``pad`` beads of one that covers a changed row."""
+    spans: list[tuple[int, int]] = []
+    for k, p in enumerate(path):
+        if not changed[p.i0 : p.i1].any():
+            continue
+        lo, hi = max(k - pad, 0), min(k + pad + 1, len(path))
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], hi)
+        else:
+            spans.append((lo, hi))
+    return spans
+
+
+def _slice(side: SideFeatures, start: int, stop: int) -> SideFeatures:
+    return replace(
+        side,
+        units=side.units[start:stop],
+        union=side.union[start:stop],
+        weight=side.weight[start:stop],
+        length=side.length[start:stop],
+    )
 
 
 def _run(
@@ -297,7 +360,7 @@ def _make_cost(
     wt = np.concatenate([[0.0], np.cumsum(tf.weight)])
     ls = np.concatenate([[0.0], np.cumsum(sf.length)])
     lt = np.concatenate([[0.0], np.cumsum(tf.length)])
-    ratio = (lt[-1] + 1.0) / (ls[-1] + 1.0)
+    ratio = structure.ratio or (lt[-1] + 1.0) / (ls[-1] + 1.0)
     smooth = params.length_smooth
     q_src, q_tgt = structure.quotes
     paras, hard = structure.paras, structure.hard_paragraphs

@@ -91,3 +91,16 @@ def test_second_pass_learns_a_translators_renaming() -> None:
     assert all(nickname in union for union in unions[:6])
     assert not any(nickname in union for union in unions[6:])
     assert vocab.ids["ran"] not in learnt.get(frozenset((vocab.ids["laugh"],)), frozenset())
+
+
+def test_second_pass_windows_cover_changed_sentences_and_merge() -> None:
+    import numpy as np
+
+    from align.aligner import _windows
+    from align.search import PathBead
+
+    path = [PathBead(k, k, k + 1, k + 1, 1.0, 0.0) for k in range(20)]
+    changed = np.zeros(20, dtype=bool)
+    changed[[3, 5, 15]] = True
+    assert _windows(path, changed, 1) == [(2, 7), (14, 17)]
+    assert _windows(path, np.zeros(20, dtype=bool), 2) == []
