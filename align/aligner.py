@@ -189,7 +189,7 @@ def _align_texts(
     path = _search_with_band(sf, tf, params, structure)
     for _ in range(params.relearn):
         learnt = learn_links(sf, tf, path)
-        changed = np.array([any(stems in learnt for _, stems in row) for row in sf.units])
+        changed = _changed_rows(sf, tf, learnt, path, WINDOW_PAD)
         path = _second_pass(extend(sf, learnt), tf, params, structure, path, changed)
     return path
 
@@ -274,11 +274,18 @@ def _second_pass(
     for k0, k1 in _windows(path, changed, WINDOW_PAD):
         out.extend(path[done:k0])
         first, last = path[k0], path[k1 - 1]
-        sub = _search_with_band(
+        shifted = [
+            replace(
+                p, i0=p.i0 - first.i0, j0=p.j0 - first.j0, i1=p.i1 - first.i0, j1=p.j1 - first.j0
+            )
+            for p in path[k0:k1]
+        ]
+        sub = _near_path(
             _slice(sf, first.i0, last.i1),
             _slice(tf, first.j0, last.j1),
             params,
             structure.window(first.i0, last.i1, first.j0, last.j1),
+            shifted,
         )
         out.extend(
             PathBead(
@@ -294,6 +301,47 @@ def _second_pass(
         done = k1
     out.extend(path[done:])
     return out
+
+
+def _near_path(
+    sf: SideFeatures,
+    tf: SideFeatures,
+    params: AlignParams,
+    structure: Structure,
+    path: list[PathBead],
+) -> list[PathBead]:
+    """Search a band around ``path`` (a window's first answer): work linear in its length."""
+    from align.band import around_path, touches_edge
+
+    n, m = len(sf.units), len(tf.units)
+    band = around_path(path, n, m, max(params.band // 2, 2))
+    try:
+        new = _run(sf, tf, params, band, structure)
+    except BandTooNarrow:
+        return _search_with_band(sf, tf, params, structure)
+    return _search_with_band(sf, tf, params, structure) if touches_edge(new, band, m) else new
+
+
+def _changed_rows(
+    sf: SideFeatures,
+    tf: SideFeatures,
+    learnt: dict[frozenset[int], frozenset[int]],
+    path: list[PathBead],
+    pad: int,
+) -> np.ndarray:
+    """Sentences with a learnt word that occurs in an English sentence near them on the path.
+
+    Only there can a bead's cost change, so only there can the second pass find anything new.
+    """
+    changed = np.zeros(len(sf.units), dtype=bool)
+    for k, p in enumerate(path):
+        for i in range(p.i0, p.i1):
+            new = [w for _, stems in sf.units[i] for w in learnt.get(stems, ())]
+            if not new:
+                continue
+            lo, hi = path[max(k - pad, 0)].j0, path[min(k + pad, len(path) - 1)].j1
+            changed[i] = any(w in tf.union[j] for j in range(lo, hi) for w in new)
+    return changed
 
 
 def _windows(path: list[PathBead], changed: np.ndarray, pad: int) -> list[tuple[int, int]]:
