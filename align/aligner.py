@@ -59,7 +59,7 @@ from align.relearn import extend, learn_links
 from align.search import Band, BandTooNarrow, CostFn, PathBead, full_band, search
 from align.similarity import SideFeatures, Vocab, pair_coverage, source_features, target_features
 
-WINDOW_PAD = 2  # beads either side of a changed sentence that a long text's second pass revisits
+WINDOW_PAD = 1  # beads either side of a changed sentence that a long text's second pass revisits
 
 
 def _default_types() -> list[tuple[int, int]]:
