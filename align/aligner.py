@@ -60,6 +60,7 @@ from align.search import Band, BandTooNarrow, CostFn, PathBead, full_band, searc
 from align.similarity import SideFeatures, Vocab, pair_coverage, source_features, target_features
 
 WINDOW_PAD = 1  # beads either side of a changed sentence that a long text's second pass revisits
+SURE = 0.95  # ... and only beads less certain than this (a sure bead rarely flips)
 
 
 def _default_types() -> list[tuple[int, int]]:
@@ -348,10 +349,10 @@ def _changed_rows(
 
 
 def _windows(path: list[PathBead], changed: np.ndarray, pad: int) -> list[tuple[int, int]]:
-    """Runs [k0, k1) of path beads within ``pad`` beads of one that covers a changed row."""
+    """Runs [k0, k1) of path beads within ``pad`` beads of an unsure one over a changed row."""
     spans: list[tuple[int, int]] = []
     for k, p in enumerate(path):
-        if not changed[p.i0 : p.i1].any():
+        if not changed[p.i0 : p.i1].any() or p.posterior > SURE:
             continue
         lo, hi = max(k - pad, 0), min(k + pad + 1, len(path))
         if spans and lo <= spans[-1][1]:

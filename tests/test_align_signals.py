@@ -99,8 +99,10 @@ def test_second_pass_windows_cover_changed_sentences_and_merge() -> None:
     from align.aligner import _windows
     from align.search import PathBead
 
-    path = [PathBead(k, k, k + 1, k + 1, 1.0, 0.0) for k in range(20)]
+    path = [PathBead(k, k, k + 1, k + 1, 0.5, 0.0) for k in range(20)]
     changed = np.zeros(20, dtype=bool)
     changed[[3, 5, 15]] = True
     assert _windows(path, changed, 1) == [(2, 7), (14, 17)]
     assert _windows(path, np.zeros(20, dtype=bool), 2) == []
+    sure = [PathBead(k, k, k + 1, k + 1, 1.0, 0.0) for k in range(20)]
+    assert _windows(sure, changed, 1) == []  # a sure bead is not revisited
