@@ -22,7 +22,7 @@ import numpy as np
 
 # cost_fn(a, b, i_end[R, 1], j_end[R, W]) -> costs[R, W] of the beads (i-a..i) x (j-b..j)
 CostFn = Callable[[int, int, np.ndarray, np.ndarray], np.ndarray]
-CHUNK = 4096  # rows per vectorised cost evaluation (bounds temporary memory)
+CHUNK = 1024  # rows per vectorised cost evaluation (bounds temporary memory, keeps it in cache)
 
 
 class BandTooNarrow(Exception):
@@ -59,26 +59,33 @@ def cost_table(
     """``table[i, t, k]``: cost of the type-t bead ending at (i, lo[i] + k); inf if impossible.
 
     Row-major by lattice row: each DP step reads one contiguous block, which keeps long texts
-    (where the table no longer fits in cache) as fast per row as short ones.
+    (where the table no longer fits in cache) as fast per row as short ones. Costs are evaluated
+    in chunks of rows, each only as wide as its own widest row: the band's widest stretch grows
+    with the length of the text, and must not make every row of a long book pay for it.
     """
     width = band.width
-    table = np.full((n + 1, len(types), width), np.inf, dtype=np.float32)
+    table = np.empty((n + 1, len(types), width), dtype=np.float32)
     k = np.arange(width)
     m = int(band.hi[-1])
-    for t, (a, b) in enumerate(types):
-        if b > m:
-            continue
-        for first in range(a, n + 1, CHUNK):
-            rows = np.arange(first, min(first + CHUNK, n + 1))
-            cols = band.lo[rows, None] + k[None, :]
-            start = cols - b
-            ok = (cols <= band.hi[rows, None]) & (start >= band.lo[rows - a, None])
-            ok &= start <= band.hi[rows - a, None]
+    for first in range(0, n + 1, CHUNK):
+        rows = np.arange(first, min(first + CHUNK, n + 1))
+        local = int((band.hi[rows] - band.lo[rows]).max()) + 1  # widest row of this chunk
+        block = np.full((len(rows), len(types), width), np.inf, dtype=np.float32)
+        cols = band.lo[rows, None] + k[None, :local]
+        for t, (a, b) in enumerate(types):
+            sub = rows[rows >= a]
+            if b > m or not len(sub):
+                continue
+            c = cols[len(rows) - len(sub) :]
+            start = c - b
+            ok = (c <= band.hi[sub, None]) & (start >= band.lo[sub - a, None])
+            ok &= start <= band.hi[sub - a, None]
             if a == 0:
-                vals = np.full(cols.shape, skip)
+                vals = np.full(c.shape, skip)
             else:
-                vals = cost_fn(a, b, rows[:, None], np.clip(cols, b, m))
-            table[rows, t] = np.where(ok, vals, np.inf)
+                vals = cost_fn(a, b, sub[:, None], np.clip(c, b, m))
+            block[len(rows) - len(sub) :, t, :local] = np.where(ok, vals, np.inf)
+        table[rows] = block
     return table
 
 
