@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from math import ceil
 from typing import Protocol
 
 from align.model import DecodingSettings, Draft
@@ -55,20 +56,50 @@ class Engine(Protocol):
     @property
     def settings(self) -> DecodingSettings: ...
 
+    @property
+    def parallel_batches(self) -> int:
+        """How many batches the engine decodes at once (CTranslate2's parallel workers)."""
+        ...
+
     def generate(self, texts: list[str], penalty: Penalty | None = None) -> list[str]: ...
 
     def count_tokens(self, text: str) -> int: ...
 
 
+def plan_batches(count: int, max_size: int, workers: int = 1) -> list[int]:
+    """Batch sizes for ``count`` length-sorted sentences: ``max_size`` is a limit, not a target.
+
+    The fewest batches that fit, rounded up to a multiple of ``workers`` and as even as possible,
+    so that parallel workers finish together instead of one decoding a short tail batch alone
+    (100 sentences at 32 on 2 workers: 25+25+25+25, not 32+32+32+4). Fewer, fuller batches keep
+    each matrix product large; even ones keep every worker busy to the end.
+    """
+    if count <= 0:
+        return []
+    batches = ceil(count / max(1, max_size))
+    batches = min(count, ceil(batches / max(1, workers)) * max(1, workers))
+    size, extra = divmod(count, batches)
+    return [size + 1] * extra + [size] * (batches - extra)
+
+
+def plan_calls(count: int, max_size: int, workers: int = 1) -> list[int]:
+    """Sentences per ``generate`` call: ``workers`` planned batches each, so that a caller that
+    commits or reports progress call by call still gives every parallel worker a batch."""
+    sizes = plan_batches(count, max_size, workers)
+    step = max(1, workers)
+    return [sum(sizes[i : i + step]) for i in range(0, len(sizes), step)]
+
+
 def bare_translate(
     engine: Engine, texts: list[str], progress: ProgressCallback | None = None
 ) -> list[Draft]:
-    """An engine's raw output as drafts, batch by batch, longest first: no cache, no checks."""
+    """An engine's raw output as drafts, call by call, longest first: no cache, no checks."""
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
     out = [""] * len(texts)
-    size = max(1, engine.settings.batch_size)
-    for start in range(0, len(order), size):
+    start = 0
+    for size in plan_calls(len(order), engine.settings.batch_size, engine.parallel_batches):
         ids = order[start : start + size]
+        start += size
         for i, text in zip(ids, engine.generate([texts[i] for i in ids]), strict=True):
             out[i] = text
         if progress:

@@ -14,7 +14,7 @@ from typing import Any
 from align.errors import ModelNotAvailable
 from align.model import DecodingSettings, Draft
 from models import store
-from models.base import Penalty, ProgressCallback, bare_translate
+from models.base import Penalty, ProgressCallback, bare_translate, plan_batches
 from models.pieces import MarianPieces
 from models.resolve import ResolvedModel
 
@@ -53,7 +53,6 @@ class CT2Translator:
     compute_type: str = "int8"
     copy_path: Path | None = None  # a converted folder; None: find or make one in the cache
     min_new_tokens: int = 0  # benchmarks force every output to the same length with this
-    batch_type: str = "examples"
     _translator: Any = field(default=None, init=False, repr=False)
     _pieces: MarianPieces | None = field(default=None, init=False, repr=False)
 
@@ -72,6 +71,10 @@ class CT2Translator:
     @property
     def loaded(self) -> bool:
         return self._translator is not None
+
+    @property
+    def parallel_batches(self) -> int:
+        return thread_split(self.threads)["inter_threads"]
 
     def _folder(self) -> Path:
         if self.copy_path is None:
@@ -106,27 +109,42 @@ class CT2Translator:
         return bare_translate(self, texts, progress)
 
     def generate(self, texts: list[str], penalty: Penalty | None = None) -> list[str]:
-        """Translate ``texts`` in one call; CTranslate2 sorts by length and batches itself."""
+        """Translate ``texts`` in even batches sorted by token count, all submitted at once.
+
+        Every batch is queued before any result is awaited, so the parallel workers each take
+        one and neither waits for the other (``plan_batches`` makes the batches even).
+        """
         if not texts:
             return []
         if self._translator is None:
             self.load()
         pieces = self.pieces()
+        tokens = [pieces.encode(t) for t in texts]
         extra: dict[str, Any] = {}
         if penalty is not None:
             extra = {
                 "repetition_penalty": penalty.repetition_penalty,
                 "no_repeat_ngram_size": penalty.no_repeat_ngram_size,
             }
+        order = sorted(range(len(texts)), key=lambda i: len(tokens[i]), reverse=True)
+        batches, start = [], 0
+        for size in plan_batches(len(order), self.settings.batch_size, self.parallel_batches):
+            batches.append(order[start : start + size])
+            start += size
+        out = [""] * len(texts)
         try:
-            results = self._run_batch([pieces.encode(t) for t in texts], extra)
+            pending = [self._submit([tokens[i] for i in ids], extra) for ids in batches]
+            for ids, results in zip(batches, pending, strict=True):
+                for i, result in zip(ids, results, strict=True):
+                    out[i] = pieces.decode(result.result().hypotheses[0])
         except RuntimeError as exc:  # e.g. a CUDA runtime the wheel was not built for
             raise ModelNotAvailable(
                 f"CTranslate2 failed on {self.device} ({exc}); use --device cpu or --engine hf"
             ) from exc
-        return [pieces.decode(r.hypotheses[0]) for r in results]
+        return out
 
-    def _run_batch(self, batch: list[list[str]], extra: dict[str, Any]) -> Any:
+    def _submit(self, batch: list[list[str]], extra: dict[str, Any]) -> Any:
+        """Queue one batch on the next free worker; returns its async results."""
         assert self._translator is not None
         return self._translator.translate_batch(
             batch,
@@ -135,9 +153,9 @@ class CT2Translator:
             max_decoding_length=self.settings.max_length - 1,
             min_decoding_length=self.min_new_tokens,
             max_input_length=0,  # never truncate: long inputs are split before they get here
-            max_batch_size=max(1, self.settings.batch_size),
-            batch_type=self.batch_type,
+            max_batch_size=0,  # already planned: one job per batch
             return_scores=False,  # only the best hypothesis' text is used; scoring costs ~15%
+            asynchronous=True,
             **extra,
         )
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import regex
 
 from align.model import Draft
-from models.base import Engine, Penalty, ProgressCallback
+from models.base import Engine, Penalty, ProgressCallback, plan_calls
 from models.draft_cache import CachedDraft, DraftCache, draft_key
 
 TOKEN_LIMIT = 256  # half of opus-mt's 512 positions: quality drops well before the hard limit
@@ -172,7 +172,11 @@ class DraftingTranslator:
             yield cache
 
     def _draft_missing(self, texts: list[str]) -> Iterator[list[tuple[str, CachedDraft]]]:
-        """Draft ``texts`` batch by batch, longest first; yield the texts each batch finished."""
+        """Draft ``texts`` call by call, longest first; yield the texts each call finished.
+
+        A call holds one planned batch per parallel worker (``plan_calls``), so committing
+        call by call to the cache never leaves a CTranslate2 worker idle.
+        """
         count = self.engine_impl.count_tokens
         plans = {text: split_long(text, count, self.limit) for text in texts}
         parts: dict[str, list[CachedDraft | None]] = {t: [None] * len(p) for t, p in plans.items()}
@@ -188,9 +192,11 @@ class DraftingTranslator:
         if ready:
             yield [(t, self._assemble(parts[t])) for t in ready]
         queue.sort(key=lambda unit: len(unit[2]), reverse=True)
-        size = max(1, self.engine_impl.settings.batch_size)
-        for start in range(0, len(queue), size):
+        engine = self.engine_impl
+        start = 0
+        for size in plan_calls(len(queue), engine.settings.batch_size, engine.parallel_batches):
             batch = queue[start : start + size]
+            start += size
             results = self._translate_checked([piece for _, _, piece in batch])
             for (text, j, _), result in zip(batch, results, strict=True):
                 parts[text][j] = result

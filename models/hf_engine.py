@@ -7,7 +7,7 @@ from typing import Any
 
 from align.errors import ModelNotAvailable
 from align.model import DecodingSettings, Draft
-from models.base import Penalty, ProgressCallback, bare_translate
+from models.base import Penalty, ProgressCallback, bare_translate, plan_batches
 from models.pieces import MarianPieces
 from models.resolve import ResolvedModel
 
@@ -44,6 +44,10 @@ class HFTranslator:
     def loaded(self) -> bool:
         return self._model is not None
 
+    @property
+    def parallel_batches(self) -> int:
+        return 1  # one batch at a time; torch spreads each one over the threads
+
     def load(self) -> None:
         import torch
         from transformers import MarianMTModel, MarianTokenizer
@@ -72,16 +76,21 @@ class HFTranslator:
         return bare_translate(self, texts, progress)
 
     def generate(self, texts: list[str], penalty: Penalty | None = None) -> list[str]:
-        """Translate ``texts``, in batches of ``batch_size`` sorted by length, keeping order."""
+        """Translate ``texts`` in even batches of at most ``batch_size``, sorted by length.
+
+        Same batch plan as CTranslate2 gets (``plan_batches``), so speed comparisons are fair;
+        even batches also pad less than full ones plus a short tail.
+        """
         if not texts:
             return []
         if self._model is None:
             self.load()
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
         out: list[str] = [""] * len(texts)
-        size = max(1, self.settings.batch_size)
-        for start in range(0, len(order), size):
+        start = 0
+        for size in plan_batches(len(order), self.settings.batch_size):
             batch_ids = order[start : start + size]
+            start += size
             for i, text in zip(
                 batch_ids, self._generate([texts[i] for i in batch_ids], penalty), strict=True
             ):

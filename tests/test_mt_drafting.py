@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from align.model import DecodingSettings
-from models.base import Penalty
+from models.base import Penalty, bare_translate, plan_batches, plan_calls
 from models.draft_cache import DraftCache
 from models.drafting import DraftingTranslator, find_problems, passthrough_kind, split_long
 
@@ -26,6 +26,7 @@ class FakeEngine:
     model_id: str = "fake"
     fingerprint: str = "f00d"
     engine: str = "fake"
+    parallel_batches: int = 1
     bad: set[str] = field(default_factory=set)  # sources whose first draft loops
     calls: list[tuple[list[str], Penalty | None]] = field(default_factory=list)
     fail_on_call: int | None = None
@@ -151,3 +152,41 @@ DraftingTranslator(Killer(), {str(tmp_path / "d.sqlite3")!r}).translate(
     assert proc.returncode == -9
     rows = sqlite3.connect(tmp_path / "d.sqlite3").execute("SELECT COUNT(*) FROM drafts")
     assert rows.fetchone()[0] == 4
+
+
+@pytest.mark.parametrize(
+    ("count", "limit", "workers", "sizes"),
+    [
+        (100, 32, 2, [25, 25, 25, 25]),  # not 32+32+32+4: no worker decodes a tail alone
+        (100, 32, 1, [25, 25, 25, 25]),
+        (70, 32, 2, [18, 18, 17, 17]),
+        (70, 32, 1, [24, 23, 23]),
+        (10, 32, 2, [5, 5]),  # one batch would leave a worker idle
+        (1, 32, 2, [1]),
+        (64, 32, 1, [32, 32]),
+        (0, 32, 2, []),
+    ],
+)
+def test_plan_batches(count: int, limit: int, workers: int, sizes: list[int]) -> None:
+    assert plan_batches(count, limit, workers) == sizes
+
+
+def test_plan_batches_never_exceeds_the_limit_and_keeps_every_sentence() -> None:
+    for count in range(1, 200):
+        for limit in (1, 3, 16, 32):
+            for workers in (1, 2, 4):
+                sizes = plan_batches(count, limit, workers)
+                assert sum(sizes) == count and max(sizes) <= limit and min(sizes) >= 1
+                assert max(sizes) - min(sizes) <= 1
+                assert sum(plan_calls(count, limit, workers)) == count
+
+
+def test_each_call_gives_every_parallel_worker_a_batch() -> None:
+    engine = FakeEngine(settings=DecodingSettings(batch_size=3), parallel_batches=2)
+    texts = [f"第{i}句话" + "长" * i for i in range(10)]
+    drafts = DraftingTranslator(engine).translate(texts)
+    assert [d.text for d in drafts] == [f"<{len(t)}>" for t in texts]
+    assert [len(t) for t, _ in engine.calls] == [6, 4]  # batches 3+3, then 2+2
+    bare = FakeEngine(settings=DecodingSettings(batch_size=3), parallel_batches=2)
+    assert [d.text for d in bare_translate(bare, texts)] == [d.text for d in drafts]
+    assert [len(t) for t, _ in bare.calls] == [6, 4]
