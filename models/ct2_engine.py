@@ -15,6 +15,7 @@ from align.errors import ModelNotAvailable
 from align.model import DecodingSettings, Draft
 from models import store
 from models.base import Penalty, ProgressCallback, bare_translate, plan_batches
+from models.cpu_tuning import prefer_avx512, reuse_freed_buffers
 from models.pieces import MarianPieces
 from models.resolve import ResolvedModel
 
@@ -86,6 +87,9 @@ class CT2Translator:
     def load(self) -> None:
         import ctranslate2
 
+        if ct2_device(self.device) == "cpu":
+            prefer_avx512()  # before the first conversion or load picks the kernels
+            reuse_freed_buffers()  # beam search reallocates its caches every step
         folder = self._folder()
         try:
             self._translator = ctranslate2.Translator(
