@@ -31,7 +31,12 @@ ComputeTypeOpt = Annotated[
     typer.Option("--compute-type", help="ct2 precision: auto (the copy's own), int8 or float32."),
 ]
 BeamOpt = Annotated[int, typer.Option("--beam", min=1, max=16, help="Beam size (1 = greedy).")]
-BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per model batch.")]
+BatchOpt = Annotated[
+    int,
+    typer.Option(
+        "--batch-size", min=1, help="Most sentences per model batch (batches are made even)."
+    ),
+]
 MaxLenOpt = Annotated[
     int, typer.Option("--max-length", min=8, max=1024, help="Longest draft, in tokens.")
 ]
