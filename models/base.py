@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from math import ceil
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from align.model import DecodingSettings, Draft
 
 ProgressCallback = Callable[[int], None]
+T = TypeVar("T")
 
 
 class Translator(Protocol):
@@ -90,16 +91,22 @@ def plan_calls(count: int, max_size: int, workers: int = 1) -> list[int]:
     return [sum(sizes[i : i + step]) for i in range(0, len(sizes), step)]
 
 
+def split_sizes(items: Sequence[T], sizes: Iterable[int]) -> Iterator[list[T]]:
+    """``items`` cut into consecutive runs of the given sizes: a batch plan applied."""
+    start = 0
+    for size in sizes:
+        yield list(items[start : start + size])
+        start += size
+
+
 def bare_translate(
     engine: Engine, texts: list[str], progress: ProgressCallback | None = None
 ) -> list[Draft]:
     """An engine's raw output as drafts, call by call, longest first: no cache, no checks."""
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
     out = [""] * len(texts)
-    start = 0
-    for size in plan_calls(len(order), engine.settings.batch_size, engine.parallel_batches):
-        ids = order[start : start + size]
-        start += size
+    plan = plan_calls(len(order), engine.settings.batch_size, engine.parallel_batches)
+    for ids in split_sizes(order, plan):
         for i, text in zip(ids, engine.generate([texts[i] for i in ids]), strict=True):
             out[i] = text
         if progress:

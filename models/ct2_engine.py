@@ -14,7 +14,7 @@ from typing import Any
 from align.errors import ModelNotAvailable
 from align.model import DecodingSettings, Draft
 from models import store
-from models.base import Penalty, ProgressCallback, bare_translate, plan_batches
+from models.base import Penalty, ProgressCallback, bare_translate, plan_batches, split_sizes
 from models.cpu_tuning import prefer_avx512, reuse_freed_buffers
 from models.pieces import MarianPieces
 from models.resolve import ResolvedModel
@@ -131,10 +131,8 @@ class CT2Translator:
                 "no_repeat_ngram_size": penalty.no_repeat_ngram_size,
             }
         order = sorted(range(len(texts)), key=lambda i: len(tokens[i]), reverse=True)
-        batches, start = [], 0
-        for size in plan_batches(len(order), self.settings.batch_size, self.parallel_batches):
-            batches.append(order[start : start + size])
-            start += size
+        plan = plan_batches(len(order), self.settings.batch_size, self.parallel_batches)
+        batches = list(split_sizes(order, plan))
         out = [""] * len(texts)
         try:
             pending = [self._submit([tokens[i] for i in ids], extra) for ids in batches]

@@ -15,7 +15,7 @@ from pathlib import Path
 import regex
 
 from align.model import Draft
-from models.base import Engine, Penalty, ProgressCallback, plan_calls
+from models.base import Engine, Penalty, ProgressCallback, plan_calls, split_sizes
 from models.draft_cache import CachedDraft, DraftCache, draft_key
 
 TOKEN_LIMIT = 256  # half of opus-mt's 512 positions: quality drops well before the hard limit
@@ -193,10 +193,8 @@ class DraftingTranslator:
             yield [(t, self._assemble(parts[t])) for t in ready]
         queue.sort(key=lambda unit: len(unit[2]), reverse=True)
         engine = self.engine_impl
-        start = 0
-        for size in plan_calls(len(queue), engine.settings.batch_size, engine.parallel_batches):
-            batch = queue[start : start + size]
-            start += size
+        plan = plan_calls(len(queue), engine.settings.batch_size, engine.parallel_batches)
+        for batch in split_sizes(queue, plan):
             results = self._translate_checked([piece for _, _, piece in batch])
             for (text, j, _), result in zip(batch, results, strict=True):
                 parts[text][j] = result

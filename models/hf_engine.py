@@ -7,7 +7,7 @@ from typing import Any
 
 from align.errors import ModelNotAvailable
 from align.model import DecodingSettings, Draft
-from models.base import Penalty, ProgressCallback, bare_translate, plan_batches
+from models.base import Penalty, ProgressCallback, bare_translate, plan_batches, split_sizes
 from models.pieces import MarianPieces
 from models.resolve import ResolvedModel
 
@@ -87,10 +87,7 @@ class HFTranslator:
             self.load()
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
         out: list[str] = [""] * len(texts)
-        start = 0
-        for size in plan_batches(len(order), self.settings.batch_size):
-            batch_ids = order[start : start + size]
-            start += size
+        for batch_ids in split_sizes(order, plan_batches(len(order), self.settings.batch_size)):
             for i, text in zip(
                 batch_ids, self._generate([texts[i] for i in batch_ids], penalty), strict=True
             ):
