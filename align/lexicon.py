@@ -64,13 +64,14 @@ def stem(word: str) -> str:
 
 def english_stems(text: str) -> list[str]:
     """Content-word stems of an English text, in order (stopwords dropped)."""
-    out = []
-    for match in _EN_WORD.finditer(text):
-        word = match.group().lower()
-        if word in STOPWORDS or len(word) < 2:
-            continue
-        out.append(stem(word))
-    return out
+    stems = (_content_stem(match.group().lower()) for match in _EN_WORD.finditer(text))
+    return [s for s in stems if s]
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _content_stem(word: str) -> str:
+    """A lower-case word's stem, or "" for a stopword: a text repeats its words, so cache."""
+    return "" if word in STOPWORDS or len(word) < 2 else stem(word)
 
 
 def _gloss_stems(glosses: list[str]) -> set[str]:

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import replace
 
 from align.search import PathBead
-from align.similarity import SideFeatures
+from align.similarity import SideFeatures, Unit
 
 MIN_PAIR = 3  # beads a pair must share (one or two shared beads are chance)
 MIN_DICE = 0.6  # 2·shared / (beads with the unit + beads with the word)
@@ -72,6 +72,15 @@ def extend(sf: SideFeatures, learnt: dict[frozenset[int], frozenset[int]]) -> Si
     """``sf`` with every unit's English id set widened by its learnt words."""
     if not learnt:
         return sf
-    units = [[(w, stems | learnt.get(stems, frozenset())) for w, stems in row] for row in sf.units]
+    wider: dict[int, Unit] = {}  # units are shared objects: widen each one once
+    units = [
+        [wider.get(id(u)) or wider.setdefault(id(u), _widen(u, learnt)) for u in row]
+        for row in sf.units
+    ]
     union = [set().union(*(stems for _, stems in row)) if row else set() for row in units]
     return replace(sf, units=units, union=union)
+
+
+def _widen(unit: Unit, learnt: dict[frozenset[int], frozenset[int]]) -> Unit:
+    extra = learnt.get(unit[1])
+    return unit if extra is None else (unit[0], unit[1] | extra)

@@ -30,11 +30,14 @@ from align.lexicon import chinese_words, english_stems, lexicon
 DICT_WEIGHT_WITH_DRAFTS = 0.5  # dictionary words still help when the draft paraphrases
 
 
+Unit = tuple[float, frozenset[int]]  # (weight, English stem ids that would match it)
+
+
 @dataclass(frozen=True)
 class SideFeatures:
     """Per-sentence units of one side: ``units[i]`` is a list of (weight, stem-id set)."""
 
-    units: list[list[tuple[float, frozenset[int]]]]
+    units: list[list[Unit]]
     union: list[set[int]]
     weight: np.ndarray  # total unit weight per sentence (normalised: mean sentence = 1)
     length: np.ndarray  # characters per sentence (without spaces)
@@ -64,44 +67,72 @@ def _char_length(text: str) -> int:
 def target_features(tgt: Sequence[str], vocab: Vocab) -> SideFeatures:
     bags = [{vocab(t) for t in english_stems(s) + en_anchors(s)} for s in tgt]
     idf = _idf(bags)
-    units = [[(idf[t], frozenset((t,))) for t in bag] for bag in bags]
+    unit = {t: (w, frozenset((t,))) for t, w in idf.items()}  # one shared object per token
+    units = [[unit[t] for t in bag] for bag in bags]
     return _finish(units, [_char_length(s) for s in tgt], idf)
 
 
 def source_features(src: Sequence[str], drafts: Sequence[str] | None, vocab: Vocab) -> SideFeatures:
     lex = lexicon()
-    word_bags: list[dict[str, frozenset[int]]] = []
-    for sentence in src:
-        words: dict[str, frozenset[int]] = {}
-        for word in chinese_words(sentence, lex):
-            stems = lex.get(word)
-            if stems:
-                words[word] = frozenset(vocab(s) for s in stems)
-        for anchor in zh_anchors(sentence):
-            words[anchor] = frozenset((vocab(anchor),))
-        word_bags.append(words)
+    stems_of = _StemSets(lex, vocab)
+    word_bags = [stems_of.words(sentence) for sentence in src]
     word_ids = Vocab()
     word_idf = _idf([{word_ids(w) for w in words} for words in word_bags])
     dict_weight = 1.0 if drafts is None else DICT_WEIGHT_WITH_DRAFTS
-    units: list[list[tuple[float, frozenset[int]]]] = [
-        [(dict_weight * word_idf[word_ids(w)], stems) for w, stems in words.items()]
+    unit: dict[str, Unit] = {}  # one shared (weight, stems) object per word, not one per use
+    units: list[list[Unit]] = [
+        [
+            unit.get(w) or unit.setdefault(w, (dict_weight * word_idf[word_ids(w)], stems))
+            for w, stems in words.items()
+        ]
         for words in word_bags
     ]
     idf: dict[int, float] = {}
     if drafts is not None:
         draft_bags = [{vocab(t) for t in english_stems(d)} for d in drafts]
         idf = _idf(draft_bags)
+        draft_unit = {t: (w, frozenset((t,))) for t, w in idf.items()}
         for row, draft_bag in zip(units, draft_bags, strict=True):
-            row.extend((idf[t], frozenset((t,))) for t in draft_bag)
+            row.extend(draft_unit[t] for t in draft_bag)
     return _finish(units, [_char_length(s) for s in src], idf)
 
 
-def _finish(
-    units: list[list[tuple[float, frozenset[int]]]], lengths: list[int], idf: dict[int, float]
-) -> SideFeatures:
+class _StemSets:
+    """Each Chinese word's (or anchor's) English stem-id set, built once per distinct word.
+
+    A book repeats its words thousands of times; sharing one frozenset per word keeps the
+    features' memory proportional to the vocabulary, not to the text.
+    """
+
+    def __init__(self, lex: dict[str, frozenset[str]], vocab: Vocab) -> None:
+        self.lex, self.vocab = lex, vocab
+        self.word: dict[str, frozenset[int] | None] = {}
+        self.anchor: dict[str, frozenset[int]] = {}
+
+    def words(self, sentence: str) -> dict[str, frozenset[int]]:
+        out: dict[str, frozenset[int]] = {}
+        for word in chinese_words(sentence, self.lex):
+            if word not in self.word:
+                glosses = self.lex.get(word)
+                self.word[word] = frozenset(map(self.vocab, glosses)) if glosses else None
+            stems = self.word[word]
+            if stems:
+                out[word] = stems
+        for anchor in zh_anchors(sentence):
+            if anchor not in self.anchor:
+                self.anchor[anchor] = frozenset((self.vocab(anchor),))
+            out[anchor] = self.anchor[anchor]
+        return out
+
+
+def _finish(units: list[list[Unit]], lengths: list[int], idf: dict[int, float]) -> SideFeatures:
     weight = np.array([sum(w for w, _ in row) for row in units], dtype=np.float64)
     mean = float(weight.mean()) if len(weight) and weight.sum() > 0 else 1.0
-    units = [[(w / mean, stems) for w, stems in row] for row in units]
+    scaled: dict[int, Unit] = {}  # units are shared objects: scale each one once
+    units = [
+        [scaled.get(id(u)) or scaled.setdefault(id(u), (u[0] / mean, u[1])) for u in row]
+        for row in units
+    ]
     union = [set().union(*(stems for _, stems in row)) if row else set() for row in units]
     return SideFeatures(units, union, weight / mean, np.array(lengths, dtype=np.float64), idf)
 
