@@ -70,7 +70,7 @@ def cost_table(
     for first in range(0, n + 1, CHUNK):
         rows = np.arange(first, min(first + CHUNK, n + 1))
         local = int((band.hi[rows] - band.lo[rows]).max()) + 1  # widest row of this chunk
-        block = np.full((len(rows), len(types), width), np.inf, dtype=np.float32)
+        block = np.full((len(rows), len(types), local), np.inf, dtype=np.float32)
         cols = band.lo[rows, None] + k[None, :local]
         for t, (a, b) in enumerate(types):
             sub = rows[rows >= a]
@@ -84,8 +84,9 @@ def cost_table(
                 vals = np.full(c.shape, skip)
             else:
                 vals = cost_fn(a, b, sub[:, None], np.clip(c, b, m))
-            block[len(rows) - len(sub) :, t, :local] = np.where(ok, vals, np.inf)
-        table[rows] = block
+            block[len(rows) - len(sub) :, t] = np.where(ok, vals, np.inf)
+        table[first : first + len(rows), :, :local] = block
+        table[first : first + len(rows), :, local:] = np.inf
     return table
 
 
@@ -108,8 +109,9 @@ def _passes(
     table: np.ndarray,
     skip: float,
     inv_t: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Viterbi back-pointers, forward and backward log-weights over the band."""
+    free_end: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Viterbi back-pointers, forward and backward log-weights, best costs of the last row."""
     width = band.width
     a_of = np.array([a for a, _ in types])
     moving = a_of > 0
@@ -151,7 +153,9 @@ def _passes(
     for i in range(n, -1, -1):
         k = int(band.hi[i] - band.lo[i]) + 1
         e = np.full(k, -np.inf)
-        if i == n and band.hi[n] == m:
+        if i == n and free_end:  # the path may leave anywhere on the last row
+            e[:] = 0.0
+        elif i == n and band.hi[n] == m:
             e[k - 1] = 0.0
         if i < n:
             r, c, ok = _index(i + a_m, bwd_off[i], k, bwd.shape)
@@ -160,7 +164,7 @@ def _passes(
             e = np.logaddexp(e, np.logaddexp.reduce(nxt - cost * inv_t, axis=0))
         rev = (k - 1 - np.arange(k, dtype=np.float64)) * skip * inv_t
         bwd[i, :k] = -rev + np.logaddexp.accumulate((e + rev)[::-1])[::-1]
-    return back, fwd, bwd
+    return back, fwd, bwd, best[n]
 
 
 def search(
@@ -171,12 +175,22 @@ def search(
     cost_fn: CostFn,
     skip_tgt: float,
     temperature: float,
+    free_end: bool = False,
 ) -> list[PathBead]:
-    """Best monotone path through the band, each bead with its posterior probability."""
+    """Best monotone path through the band, each bead with its posterior probability.
+
+    The path runs from (0, 0) to (n, m), or with ``free_end`` to any column of row n: a long
+    text is searched block by block, and a block's last rows are only a look-ahead.
+    """
     inv_t = 1.0 / temperature
     table = cost_table(n, band, types, cost_fn, skip_tgt)
-    back, fwd, bwd = _passes(n, m, band, types, table, skip_tgt, inv_t)
-    return _trace(n, m, band, types, table, back, fwd, bwd, inv_t)
+    back, fwd, bwd, last = _passes(n, m, band, types, table, skip_tgt, inv_t, free_end)
+    width = int(band.hi[n] - band.lo[n]) + 1
+    if free_end:  # leave where the best path is cheapest; weigh all the ways out
+        end, total = int(band.lo[n] + np.argmin(last[:width])), np.logaddexp.reduce(fwd[n, :width])
+    else:
+        end, total = m, fwd[n, m - band.lo[n]]
+    return _trace(n, end, band, types, table, back, fwd, bwd, inv_t, total)
 
 
 def _trace(
@@ -189,8 +203,8 @@ def _trace(
     fwd: np.ndarray,
     bwd: np.ndarray,
     inv_t: float,
+    total: float,
 ) -> list[PathBead]:
-    total = fwd[n, m - band.lo[n]]
     path: list[PathBead] = []
     i, j = n, m
     while i or j:

@@ -128,3 +128,40 @@ def test_banded_search_agrees_with_the_full_one() -> None:
     banded = pairs(align(src, tgt, params=AlignParams(full_limit=0, band=4)))
     assert banded == full
     assert sum(g in set(full) for g in gold) > 0.95 * len(gold)
+
+
+def test_long_texts_are_searched_in_blocks_with_the_same_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import align.aligner as aligner
+    import align.band as band
+    from tests.benchmarks.test_align_bench import synthetic_pair
+
+    src, tgt, gold = synthetic_pair(1200, seed=5)
+    monkeypatch.setattr(aligner, "BLOCK", 10**9)
+    whole = align(src, tgt)
+    monkeypatch.setattr(aligner, "BLOCK", 150)
+    monkeypatch.setattr(aligner, "LOOKAHEAD", 40)
+    monkeypatch.setattr(band, "STRETCH", 200)  # and anchors found stretch by stretch
+    blocks = align(src, tgt)
+    assert_partition(blocks, len(src), len(tgt))
+    assert pairs(blocks) == pairs(whole)
+    # a block sees only its look-ahead of what follows, so posteriors may move a little
+    assert max(abs(a.score - b.score) for a, b in zip(whole, blocks, strict=True)) < 0.1
+    assert sum(g in set(pairs(blocks)) for g in gold) > 0.95 * len(gold)
+
+
+def test_anchor_density_does_not_fall_with_the_length_of_the_text() -> None:
+    from align.band import anchor_chain
+    from align.similarity import Vocab, source_features, target_features
+    from tests.benchmarks.test_align_bench import synthetic_pair
+
+    density = []
+    for size in (1500, 6000):
+        src, tgt, _ = synthetic_pair(size, seed=11)
+        vocab = Vocab()
+        sf, tf = source_features(src, None, vocab), target_features(tgt, vocab)
+        chain = anchor_chain(sf, tf)
+        assert all(a[0] < b[0] and a[1] < b[1] for a, b in zip(chain, chain[1:]))
+        density.append(len(chain) / size)
+    assert density[1] > 0.95 * density[0] > 0.8

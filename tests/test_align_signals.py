@@ -106,3 +106,20 @@ def test_second_pass_windows_cover_changed_sentences_and_merge() -> None:
     assert _windows(path, np.zeros(20, dtype=bool), 2) == []
     sure = [PathBead(k, k, k + 1, k + 1, 1.0, 0.0) for k in range(20)]
     assert _windows(sure, changed, 1) == []  # a sure bead is not revisited
+
+
+def test_search_with_a_free_end_leaves_where_the_path_is_cheapest() -> None:
+    import numpy as np
+
+    from align.search import full_band, search
+
+    # a 1-1 bead costs -1 on the diagonal and +1 elsewhere; skips cost 0.5
+    def cost(a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return np.where(i == j, -1.0, 1.0) + np.zeros(j.shape)
+
+    types = [(0, 1), (1, 0), (1, 1)]
+    fixed = search(3, 6, full_band(3, 6), types, cost, 0.5, 0.05)
+    free = search(3, 6, full_band(3, 6), types, cost, 0.5, 0.05, free_end=True)
+    assert [(p.i1, p.j1) for p in free] == [(1, 1), (2, 2), (3, 3)]
+    assert fixed[-1].j1 == 6  # without a free end the last three columns must be skipped
+    assert all(p.posterior > 0.9 for p in free)
