@@ -9,7 +9,7 @@ which is what keeps long books tractable (Vecalign and Bertalign also search in 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -17,8 +17,8 @@ from align.search import Band, PathBead
 from align.similarity import SideFeatures
 
 PER_ROW = 3  # candidate links kept per source sentence
-COARSE_BUDGET = 5  # the first chain only places each stretch
-FINE_BUDGET = 10  # rare within a stretch is rarer than rare in a book
+COARSE_PAIRS = 50_000  # the first chain only places each stretch: a fixed budget, any length
+STRETCH_PAIRS = 10  # pairs per sentence of a stretch (rare in a stretch is rarer than in a book)
 STRETCH = 1000  # source sentences per stretch whose own rare units make the second anchors
 MARGIN = 100  # columns either side of the first chain's position a second anchor may fall
 
@@ -33,7 +33,7 @@ class Region:
     j1: int
     expected: np.ndarray  # expected target column of each source row i0..i1-1
     slack: float  # how far from it a link may fall
-    budget: int = 30  # sentence pairs examined per source sentence, rarest units first
+    budget: int  # sentence pairs examined in all, rarest units first
 
 
 def candidate_links(
@@ -42,7 +42,7 @@ def candidate_links(
     """(i, j, weight) for sentence pairs of ``region`` that share units rare in it.
 
     Units are taken rarest first (fewest sentence pairs they would link) until a budget of
-    ``region.budget`` pairs per source sentence is spent, so a text full of names uses only the
+    ``region.budget`` pairs is spent, so a text full of names uses only the
     rarest and a text of common words still finds enough links; either way the work is linear.
     """
     tgt_rows: dict[int, list[int]] = defaultdict(list)
@@ -55,7 +55,7 @@ def candidate_links(
             if tok in tgt_rows:
                 src_rows[tok].append(i)
     tokens = sorted(src_rows, key=lambda t: (len(src_rows[t]) * len(tgt_rows[t]), t))
-    budget = region.budget * max(region.i1 - region.i0, region.j1 - region.j0)
+    budget = region.budget
     scores: dict[tuple[int, int], float] = defaultdict(float)
     for tok in tokens:
         rows_s, rows_t = src_rows[tok], tgt_rows[tok]
@@ -89,10 +89,10 @@ def anchor_chain(sf: SideFeatures, tf: SideFeatures) -> list[tuple[int, int]]:
     """
     n, m = len(sf.units), len(tf.units)
     rows = np.arange(n)
-    whole = Region(0, n, 0, m, (rows + 0.5) * m / n, 0.15 * m + 20, COARSE_BUDGET)
-    coarse = heaviest_chain(candidate_links(sf, tf, whole), m)
-    if n <= STRETCH:
-        return coarse
+    whole = Region(0, n, 0, m, (rows + 0.5) * m / n, 0.15 * m + 20, STRETCH_PAIRS * max(n, m))
+    if n <= STRETCH:  # a short text is one stretch
+        return heaviest_chain(candidate_links(sf, tf, whole), m)
+    coarse = heaviest_chain(candidate_links(sf, tf, replace(whole, budget=COARSE_PAIRS)), m)
     ci = np.array([0] + [i for i, _ in coarse] + [n], dtype=np.float64)
     cj = np.array([0] + [j for _, j in coarse] + [m], dtype=np.float64)
     expected = np.interp(rows, ci, cj)
@@ -101,7 +101,8 @@ def anchor_chain(sf: SideFeatures, tf: SideFeatures) -> list[tuple[int, int]]:
         i1 = min(i0 + STRETCH, n)
         j0 = max(int(expected[i0]) - MARGIN, 0)
         j1 = min(int(np.ceil(expected[i1 - 1])) + MARGIN + 1, m)
-        region = Region(i0, i1, j0, j1, expected[i0:i1], MARGIN, FINE_BUDGET)
+        pairs = STRETCH_PAIRS * max(i1 - i0, j1 - j0)
+        region = Region(i0, i1, j0, j1, expected[i0:i1], MARGIN, pairs)
         local = [(i, j - j0, w) for i, j, w in candidate_links(sf, tf, region)]
         last = chain[-1][1] if chain else -1
         chain += [(i, j + j0) for i, j in heaviest_chain(local, j1 - j0) if j + j0 > last]
@@ -152,22 +153,22 @@ def heaviest_chain(links: list[tuple[int, int, float]], m: int) -> list[tuple[in
 def anchor_band(sf: SideFeatures, tf: SideFeatures, half: int) -> Band:
     """A monotone band around the anchor chain, wider where anchors are far apart."""
     n, m = len(sf.units), len(tf.units)
-    points = [(0, 0)]
-    for i, j in anchor_chain(sf, tf):
-        points.append((i, j))
-        points.append((i + 1, j + 1))
-    points.append((n, m))
-    lo = np.zeros(n + 1, dtype=np.float64)
-    hi = np.zeros(n + 1, dtype=np.float64)
-    for (pi, pj), (qi, qj) in zip(points, points[1:], strict=False):
-        if qi < pi or qj < pj:
-            continue
-        rows = np.arange(pi, qi + 1)
-        frac = (rows - pi) / max(qi - pi, 1)
-        centre = pj + frac * (qj - pj)
-        width = half + 0.25 * max(qi - pi, qj - pj)
-        lo[pi : qi + 1] = np.minimum(centre - width, qj - half) if qi > pi else centre - half
-        hi[pi : qi + 1] = np.maximum(centre + width, pj + half) if qi > pi else centre + half
+    chain = np.array(anchor_chain(sf, tf), dtype=np.int64).reshape(-1, 2)
+    # each anchor is the 1-1 step (i, j) -> (i+1, j+1); the band follows the straight segments
+    # from one point to the next, and a row on two segments takes the later one
+    steps = np.stack([chain, chain + 1], axis=1).reshape(-1, 2)
+    points = np.concatenate([[[0, 0]], steps, [[n, m]]])
+    start, end = points[:-1], points[1:]
+    keep = (end >= start).all(axis=1)
+    start, end = start[keep], end[keep]
+    rows = np.arange(n + 1)
+    seg = np.searchsorted(start[:, 0], rows, side="right") - 1
+    pi, pj, qi, qj = start[seg, 0], start[seg, 1], end[seg, 0], end[seg, 1]
+    span = qi - pi
+    centre = pj + (rows - pi) / np.maximum(span, 1) * (qj - pj)
+    width = half + 0.25 * np.maximum(span, qj - pj)
+    lo = np.where(span > 0, np.minimum(centre - width, qj - half), centre - half)
+    hi = np.where(span > 0, np.maximum(centre + width, pj + half), centre + half)
     lo_i = np.clip(np.floor(lo), 0, m).astype(np.int64)
     hi_i = np.clip(np.ceil(hi), 0, m).astype(np.int64)
     lo_i[0], hi_i[n] = 0, m
