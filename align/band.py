@@ -8,6 +8,7 @@ which is what keeps long books tractable (Vecalign and Bertalign also search in 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
@@ -96,17 +97,42 @@ def anchor_chain(sf: SideFeatures, tf: SideFeatures) -> list[tuple[int, int]]:
     ci = np.array([0] + [i for i, _ in coarse] + [n], dtype=np.float64)
     cj = np.array([0] + [j for _, j in coarse] + [m], dtype=np.float64)
     expected = np.interp(rows, ci, cj)
-    chain: list[tuple[int, int]] = []
+    chain: list[tuple[int, int, float]] = []
     for i0 in range(0, n, STRETCH):  # each stretch's own chain: O(n), no log factor of the book
         i1 = min(i0 + STRETCH, n)
         j0 = max(int(expected[i0]) - MARGIN, 0)
         j1 = min(int(np.ceil(expected[i1 - 1])) + MARGIN + 1, m)
         pairs = STRETCH_PAIRS * max(i1 - i0, j1 - j0)
         region = Region(i0, i1, j0, j1, expected[i0:i1], MARGIN, pairs)
-        local = [(i, j - j0, w) for i, j, w in candidate_links(sf, tf, region)]
-        last = chain[-1][1] if chain else -1
-        chain += [(i, j + j0) for i, j in heaviest_chain(local, j1 - j0) if j + j0 > last]
-    return chain
+        chain = _join(chain, _local_chain(candidate_links(sf, tf, region)))
+    return [(i, j) for i, j, _ in chain]
+
+
+Link = tuple[int, int, float]
+
+
+def _local_chain(links: list[Link]) -> list[Link]:
+    """The heaviest chain of ``links``, on a Fenwick tree only as wide as their columns."""
+    if not links:
+        return []
+    base = min(j for _, j, _ in links)
+    weight = {(i, j): w for i, j, w in links}
+    local = [(i, j - base, w) for i, j, w in links]
+    top = max(j for _, j, _ in local)
+    return [(i, j + base, weight[(i, j + base)]) for i, j in heaviest_chain(local, top + 1)]
+
+
+def _join(chain: list[Link], new: list[Link]) -> list[Link]:
+    """``chain`` followed by the next stretch's chain ``new``, kept monotone by weight.
+
+    Where the two overlap in columns (an omission made one stretch link to sentences that
+    belong to the next), the overlapping tail and ``new`` are chained again together, so the
+    heavier evidence wins instead of whichever stretch came first.
+    """
+    if not chain or not new or new[0][1] > chain[-1][1]:
+        return chain + new
+    cut = bisect_left([j for _, j, _ in chain], new[0][1])
+    return chain[:cut] + _local_chain(chain[cut:] + new)
 
 
 def heaviest_chain(links: list[tuple[int, int, float]], m: int) -> list[tuple[int, int]]:

@@ -165,3 +165,32 @@ def test_anchor_density_does_not_fall_with_the_length_of_the_text() -> None:
         assert all(a[0] < b[0] and a[1] < b[1] for a, b in zip(chain, chain[1:], strict=False))
         density.append(len(chain) / size)
     assert density[1] > 0.95 * density[0] > 0.8
+
+
+def test_a_long_omission_is_found_without_widening_the_band(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """300 untranslated sentences: stretches that link into the next stretch's sentences lose."""
+    import align.band as band
+    from tests.benchmarks.test_align_bench import synthetic_pair
+
+    src, tgt, gold = synthetic_pair(2400, seed=9)
+    kept_gold, tgt2 = [], []
+    for k, (s, t) in enumerate(gold):
+        if 1000 <= k < 1300:
+            continue
+        new = tuple(range(len(tgt2), len(tgt2) + len(t)))
+        tgt2 += [tgt[j] for j in t]
+        if s and t:
+            kept_gold.append((s, new))
+    monkeypatch.setattr(band, "STRETCH", 200)
+    calls = []
+    original = band.anchor_band
+    monkeypatch.setattr(band, "anchor_band", lambda *a: calls.append(a[2]) or original(*a))
+    beads = align(src, tgt2)
+    assert_partition(beads, len(src), len(tgt2))
+    assert calls == [12]  # the first band held the path
+    found = set(pairs(beads))
+    assert sum(g in found for g in kept_gold) > 0.97 * len(kept_gold)
+    dropped = {i for b in beads if not b.target for i in b.source}
+    assert len(dropped & set(range(1000, 1300))) > 280
