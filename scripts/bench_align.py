@@ -2,12 +2,14 @@
 """Align every document of a sentence-alignment benchmark and score it with its own scorer.
 
     python scripts/bench_align.py [BENCH_DIR] [--drafts/--no-drafts] [--scorer PATH]
-                                  [--pred-dir DIR] [--json]
+                                  [--pred-dir DIR] [--whole] [--json]
 
 BENCH_DIR (default: $BITEXT_BENCH_DIR) holds NAME.zh and NAME.en (one sentence per line),
 NAME.gold and optionally NAME.mt (one MT draft per NAME.zh line, used with --drafts). The
 predictions are written as NAME.align into --pred-dir (default: a temporary folder) and scored
 by score_alignment.py, found next to BENCH_DIR (its parent folder) unless --scorer is given.
+--whole aligns all documents as one long text (the banded, blocked search a book goes through)
+and scores each document's share of the beads.
 The benchmark texts are read at run time only; nothing from them is stored in this repository.
 """
 
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from align.aligner import align  # noqa: E402
 from align.formats.beads import format_bead  # noqa: E402
+from align.model import Bead  # noqa: E402
 
 
 def read_lines(path: Path) -> list[str]:
@@ -49,6 +52,42 @@ def align_dir(bench: Path, pred: Path, use_drafts: bool) -> dict[str, float]:
     return times
 
 
+def align_whole(bench: Path, pred: Path, use_drafts: bool) -> dict[str, float]:
+    """Align the concatenation of all documents; write each document's beads as NAME.align.
+
+    A bead that crosses a document boundary is written as its parts, one per document.
+    """
+    names = [g.name[: -len(".gold")] for g in sorted(bench.glob("*.gold"))]
+    src: list[str] = []
+    tgt: list[str] = []
+    drafts: list[str] | None = [] if use_drafts else None
+    src_doc: list[tuple[int, int]] = []  # (document, index within it) per sentence
+    tgt_doc: list[tuple[int, int]] = []
+    for d, name in enumerate(names):
+        zh, en = read_lines(bench / f"{name}.zh"), read_lines(bench / f"{name}.en")
+        mt = bench / f"{name}.mt"
+        if drafts is not None:
+            drafts += read_lines(mt) if mt.exists() else [""] * len(zh)
+        src += zh
+        tgt += en
+        src_doc += [(d, k) for k in range(len(zh))]
+        tgt_doc += [(d, k) for k in range(len(en))]
+    started = time.perf_counter()
+    beads = align(src, tgt, drafts=drafts)
+    seconds = time.perf_counter() - started
+    per_doc: list[list[Bead]] = [[] for _ in names]
+    for b in beads:
+        docs = sorted({src_doc[i][0] for i in b.source} | {tgt_doc[j][0] for j in b.target})
+        for d in docs:
+            s = tuple(src_doc[i][1] for i in b.source if src_doc[i][0] == d)
+            t = tuple(tgt_doc[j][1] for j in b.target if tgt_doc[j][0] == d)
+            per_doc[d].append(Bead(s, t, b.score))
+    for name, doc_beads in zip(names, per_doc, strict=True):
+        text = "".join(format_bead(b) + "\n" for b in doc_beads)
+        (pred / f"{name}.align").write_text(text, encoding="utf-8")
+    return {"(whole)": seconds}
+
+
 def score(bench: Path, pred: Path, scorer: Path) -> dict:
     out = subprocess.run(
         [sys.executable, str(scorer), str(bench), str(pred), "--json"],
@@ -59,14 +98,20 @@ def score(bench: Path, pred: Path, scorer: Path) -> dict:
     return json.loads(out.stdout)
 
 
-def run(bench: Path, use_drafts: bool, scorer: Path | None, pred_dir: Path | None) -> dict:
+def run(
+    bench: Path,
+    use_drafts: bool,
+    scorer: Path | None,
+    pred_dir: Path | None,
+    whole: bool = False,
+) -> dict:
     scorer = scorer or bench.resolve().parent / "score_alignment.py"
     if not scorer.exists():
         raise SystemExit(f"bench_align: no scorer at {scorer}; pass --scorer PATH")
     with tempfile.TemporaryDirectory(prefix="bitext-bench-") as tmp:
         pred = pred_dir or Path(tmp)
         pred.mkdir(parents=True, exist_ok=True)
-        times = align_dir(bench, pred, use_drafts)
+        times = (align_whole if whole else align_dir)(bench, pred, use_drafts)
         result = score(bench, pred, scorer)
     result["seconds"] = round(sum(times.values()), 2)
     result["drafts"] = use_drafts
@@ -80,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scorer", type=Path, default=None)
     ap.add_argument("--pred-dir", type=Path, default=None)
     ap.add_argument("--per-doc", action="store_true", help="also print per-document exact F1")
+    ap.add_argument("--whole", action="store_true", help="align all documents as one text")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if not args.bench:
@@ -87,11 +133,12 @@ def main(argv: list[str] | None = None) -> int:
     bench = Path(args.bench)
     if not any(bench.glob("*.gold")):
         ap.error(f"no *.gold files in {bench}")
-    result = run(bench, args.drafts, args.scorer, args.pred_dir)
+    result = run(bench, args.drafts, args.scorer, args.pred_dir, args.whole)
     if args.json:
         print(json.dumps(result, indent=1, sort_keys=True))
         return 0
     mode = "with drafts" if args.drafts else "without drafts"
+    mode += ", as one text" if args.whole else ""
     print(
         f"{bench} ({mode}): F1 strict {result['f1_strict']:.3f}  lax {result['f1_lax']:.3f}"
         f"  exact {result['f1_exact']:.3f}   ({result['seconds']} s aligning)"
