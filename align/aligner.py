@@ -66,6 +66,7 @@ WINDOW_PAD = 1  # beads either side of a changed sentence that a long text's sec
 SURE = 0.95  # ... and only beads less certain than this (a sure bead rarely flips)
 BLOCK = 4000  # rows of a long text's band searched at a time ...
 LOOKAHEAD = 50  # ... with this many more rows whose beads are searched again by the next block
+MAX_HALF = 192  # widest half-band: a path still on its edge then is not a translation's
 
 
 def _default_types() -> list[tuple[int, int]]:
@@ -242,19 +243,20 @@ def _search_with_band(
     n, m = len(sf.units), len(tf.units)
     if (n + 1) * (m + 1) <= params.full_limit:
         return _run(sf, tf, params, full_band(n, m), structure)
-    from align.band import anchor_band, touches_edge
+    from align.band import anchor_chain, chain_band, touches_edge
 
+    anchors = anchor_chain(sf, tf)
     half = params.band
     while True:
-        band = anchor_band(sf, tf, half)
+        band = chain_band(anchors, n, m, half)
         try:
             path = _run_in_blocks(sf, tf, params, band, structure)
         except BandTooNarrow:
             path = None
+        if path is not None and (half >= MAX_HALF or not touches_edge(path, band, m)):
+            return path  # texts that are not translations of each other stop widening here
         if half >= max(n, m):
-            return path or _run(sf, tf, params, full_band(n, m), structure)
-        if path is not None and not touches_edge(path, band, m):
-            return path
+            return _run(sf, tf, params, full_band(n, m), structure)
         half *= 2
 
 

@@ -176,10 +176,9 @@ def heaviest_chain(links: list[tuple[int, int, float]], m: int) -> list[tuple[in
     return chain[::-1]
 
 
-def anchor_band(sf: SideFeatures, tf: SideFeatures, half: int) -> Band:
-    """A monotone band around the anchor chain, wider where anchors are far apart."""
-    n, m = len(sf.units), len(tf.units)
-    chain = np.array(anchor_chain(sf, tf), dtype=np.int64).reshape(-1, 2)
+def chain_band(anchors: list[tuple[int, int]], n: int, m: int, half: int) -> Band:
+    """A monotone band around an anchor chain, wider where anchors are far apart."""
+    chain = np.array(anchors, dtype=np.int64).reshape(-1, 2)
     # each anchor is the 1-1 step (i, j) -> (i+1, j+1); the band follows the straight segments
     # from one point to the next, and a row on two segments takes the later one
     steps = np.stack([chain, chain + 1], axis=1).reshape(-1, 2)

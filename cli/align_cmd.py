@@ -20,6 +20,10 @@ from cli.common import Quiet, err_console, info
 
 _HAN = regex.compile(r"\p{Han}")
 _LETTER = regex.compile(r"\p{L}")
+# most beads doubtful: on MAC-Dev at most 15% of a chapter's beads score < 0.5, for a text
+# aligned with an unrelated one 78%
+DOUBT_SHARE = 0.5
+DOUBT_MIN_BEADS = 20
 
 
 def _lines_as_segments(text: str) -> list[Segment]:
@@ -168,6 +172,12 @@ def align_files(
         f"in {summary['seconds']} s",
         quiet,
     )
+    if len(beads) >= DOUBT_MIN_BEADS and summary["low_score_beads"] > DOUBT_SHARE * len(beads):
+        err_console.print(  # shown even with --quiet: the whole alignment is in doubt
+            f"bitext: warning: {summary['low_score_beads']} of {len(beads)} beads scored < 0.5; "
+            f"check that {en.name} translates {zh.name} (and that both are complete)",
+            markup=False,
+        )
 
 
 class _null:

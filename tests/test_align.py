@@ -185,8 +185,8 @@ def test_a_long_omission_is_found_without_widening_the_band(
             kept_gold.append((s, new))
     monkeypatch.setattr(band, "STRETCH", 200)
     calls = []
-    original = band.anchor_band
-    monkeypatch.setattr(band, "anchor_band", lambda *a: calls.append(a[2]) or original(*a))
+    original = band.chain_band
+    monkeypatch.setattr(band, "chain_band", lambda *a: calls.append(a[3]) or original(*a))
     beads = align(src, tgt2)
     assert_partition(beads, len(src), len(tgt2))
     assert calls == [12]  # the first band held the path
@@ -194,3 +194,20 @@ def test_a_long_omission_is_found_without_widening_the_band(
     assert sum(g in found for g in kept_gold) > 0.97 * len(kept_gold)
     dropped = {i for b in beads if not b.target for i in b.source}
     assert len(dropped & set(range(1000, 1300))) > 280
+
+
+def test_unrelated_long_texts_stop_widening_the_band(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No translation, no anchors that hold: the band stops growing at MAX_HALF (no n×m table)."""
+    import align.aligner as aligner
+    import align.band as band
+    from tests.benchmarks.test_align_bench import synthetic_pair
+
+    src, _, _ = synthetic_pair(700, seed=1)
+    _, tgt, _ = synthetic_pair(700, seed=2)
+    calls = []
+    original = band.chain_band
+    monkeypatch.setattr(band, "chain_band", lambda *a: calls.append(a[3]) or original(*a))
+    beads = align(src, tgt)
+    assert_partition(beads, len(src), len(tgt))
+    assert max(calls) == aligner.MAX_HALF < len(tgt)
+    assert sum(b.score < 0.5 for b in beads) > 0.5 * len(beads)  # and the scores say so

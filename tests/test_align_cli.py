@@ -107,3 +107,22 @@ def test_empty_english_file_is_a_one_line_error(
     code, out, err = run_cli(["align", str(files[0]), str(empty), "--segmented", "-q"], capsys)
     assert code == 1 and out == ""
     assert "empty" in err and len(err.strip().splitlines()) == 1
+
+
+def test_texts_that_do_not_translate_each_other_get_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    from tests.benchmarks.test_align_bench import synthetic_pair
+
+    zh_lines, en_lines, _ = synthetic_pair(60, seed=1)
+    _, other_en, _ = synthetic_pair(60, seed=2)
+    zh, en, wrong = tmp_path / "a.zh", tmp_path / "a.en", tmp_path / "b.en"
+    zh.write_text("\n".join(zh_lines) + "\n", encoding="utf-8")
+    en.write_text("\n".join(en_lines) + "\n", encoding="utf-8")
+    wrong.write_text("\n".join(other_en) + "\n", encoding="utf-8")
+    code, out, err = run_cli(["align", str(zh), str(en), "--segmented", "-q"], capsys)
+    assert code == 0 and out and "warning" not in err
+    code, out, err = run_cli(["align", str(zh), str(wrong), "--segmented", "-q"], capsys)
+    assert code == 0 and out  # the beads are still written: the reviewer decides
+    (line,) = err.splitlines()
+    assert line.startswith("bitext: warning:") and "check that b.en translates a.zh" in line
