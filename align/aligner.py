@@ -147,19 +147,19 @@ def align(
     if src_texts == tgt_texts:  # the same file twice: the diagonal, flagged for the reviewer
         return [Bead((k,), (k,), 1.0, flags=("identical",)) for k in range(n)]
     draft_texts = None if drafts is None else [d or "" for d in drafts]
-    with _collector_paused():
+    with _collector_paused():  # the beads too: 100k of them set off full collections
         path = _align_texts(
             src_texts, tgt_texts, draft_texts, src_paras, tgt_paras, hard_paragraphs, params
         )
-    return [
-        Bead(
-            source=tuple(range(p.i0, p.i1)),
-            target=tuple(range(p.j0, p.j1)),
-            score=round(p.posterior, 4),
-            origin=BeadOrigin.HUMAN,
-        )
-        for p in path
-    ]
+        return [
+            Bead(
+                source=tuple(range(p.i0, p.i1)),
+                target=tuple(range(p.j0, p.j1)),
+                score=round(p.posterior, 4),
+                origin=BeadOrigin.HUMAN,
+            )
+            for p in path
+        ]
 
 
 @contextlib.contextmanager
