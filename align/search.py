@@ -3,8 +3,9 @@
 The search space is the usual alignment lattice: position (i, j) means "the first i Chinese and
 the first j English sentences are aligned". Row i only keeps columns ``lo[i] .. hi[i]`` of a
 monotone band, so time and memory are O(n · band) rather than O(n · m). The cost of every
-possible bead is tabulated once (vectorised over all rows), then three passes run row by row with
-numpy over the band: Viterbi (best path), forward and backward (log-sum-exp at temperature T).
+possible bead is tabulated once (vectorised over all rows), then three passes run row by row over
+the band: Viterbi (best path), forward and backward (log-sum-exp at temperature T) — with numpy
+for short texts, compiled by numba (``align.search_kernel``, the same arithmetic) for long ones.
 0-1 beads (a skipped English sentence) stay inside a row and become a cumulative minimum or a
 cumulative log-add.
 
@@ -15,14 +16,19 @@ close, and low when a merge, split or shift costs about the same.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 
 # cost_fn(a, b, i_end[R, 1], j_end[R, W]) -> costs[R, W] of the beads (i-a..i) x (j-b..j)
 CostFn = Callable[[int, int, np.ndarray, np.ndarray], np.ndarray]
 CHUNK = 1024  # rows per vectorised cost evaluation (bounds temporary memory, keeps it in cache)
+# lattices with this many rows use the compiled passes (align.search_kernel): below it, loading
+# numba (~0.3 s once per process) costs more than the numpy passes (~80 µs a row) save
+KERNEL_ROWS = 2000
 
 
 class BandTooNarrow(Exception):
@@ -167,6 +173,49 @@ def _passes(
     return back, fwd, bwd, best[n]
 
 
+def warm_up() -> None:
+    """Load (or, once per install, compile) the compiled passes now rather than mid-alignment."""
+    kernel = _compiled()
+    if kernel is not None:
+        band = full_band(1, 1)
+        table = np.zeros((2, 3, 2), dtype=np.float32)
+        _compiled_passes(kernel, 1, 1, band, [(0, 1), (1, 0), (1, 1)], table, 0.3, 20.0, False)
+
+
+def _compiled() -> ModuleType | None:
+    """``align.search_kernel`` when numba is installed and ``BITEXT_NUMBA`` is not 0."""
+    if os.environ.get("BITEXT_NUMBA", "1") == "0":
+        return None
+    try:
+        from align import search_kernel
+    except ImportError:
+        return None
+    return search_kernel
+
+
+def _compiled_passes(
+    kernel: ModuleType,
+    n: int,
+    m: int,
+    band: Band,
+    types: list[tuple[int, int]],
+    table: np.ndarray,
+    skip: float,
+    inv_t: float,
+    free_end: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    moving = [t for t, (a, _) in enumerate(types) if a > 0]
+    a_m = np.array([types[t][0] for t in moving], dtype=np.int64)
+    b_m = np.array([types[t][1] for t in moving], dtype=np.int64)
+    ids = np.array(moving, dtype=np.int64)
+    lo, hi = band.lo.astype(np.int64), band.hi.astype(np.int64)
+    args = (lo, hi, a_m, b_m, ids, table, float(skip), float(inv_t))
+    best, back, fwd = kernel.forward(*args, types.index((0, 1)))
+    end = -1 if free_end else (int(hi[n] - lo[n]) if hi[n] == m else table.shape[2] + 1)
+    bwd = kernel.backward(*args, end)
+    return back, fwd, bwd, best[n]
+
+
 def search(
     n: int,
     m: int,
@@ -184,7 +233,9 @@ def search(
     """
     inv_t = 1.0 / temperature
     table = cost_table(n, band, types, cost_fn, skip_tgt)
-    back, fwd, bwd, last = _passes(n, m, band, types, table, skip_tgt, inv_t, free_end)
+    kernel = _compiled() if n >= KERNEL_ROWS else None
+    args = (n, m, band, types, table, skip_tgt, inv_t, free_end)
+    back, fwd, bwd, last = _passes(*args) if kernel is None else _compiled_passes(kernel, *args)
     width = int(band.hi[n] - band.lo[n]) + 1
     if free_end:  # leave where the best path is cheapest; weigh all the ways out
         end, total = int(band.lo[n] + np.argmin(last[:width])), np.logaddexp.reduce(fwd[n, :width])

@@ -123,3 +123,29 @@ def test_search_with_a_free_end_leaves_where_the_path_is_cheapest() -> None:
     assert [(p.i1, p.j1) for p in free] == [(1, 1), (2, 2), (3, 3)]
     assert fixed[-1].j1 == 6  # without a free end the last three columns must be skipped
     assert all(p.posterior > 0.9 for p in free)
+
+
+def test_compiled_passes_equal_the_numpy_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The numba passes do numpy's arithmetic in numpy's order: identical bits, not just close."""
+    import numpy as np
+
+    pytest.importorskip("numba")
+    import align.aligner as aligner
+    import align.search as search
+    from align.aligner import align
+    from tests.benchmarks.test_align_bench import synthetic_pair
+
+    calls = []
+    original = search._compiled_passes
+    monkeypatch.setattr(search, "_compiled_passes", lambda *a: calls.append(a) or original(*a))
+    monkeypatch.setattr(search, "KERNEL_ROWS", 0)  # compiled for every lattice, however short
+    monkeypatch.setattr(aligner, "BLOCK", 400)  # blocks with free ends, and a last fixed one
+    src, tgt, _ = synthetic_pair(1000, seed=8)
+    align(src, tgt)
+    align(src[:60], tgt[:80], drafts=[t.lower() for t in tgt[:60]])  # the full lattice
+    assert len(calls) > 4
+    for kernel, *args in calls:
+        expected = search._passes(*args)
+        got = original(kernel, *args)
+        for e, g in zip(expected, got, strict=True):
+            assert e.dtype == g.dtype and np.array_equal(e, g)
