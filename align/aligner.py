@@ -162,6 +162,14 @@ def align(
         ]
 
 
+def warm_up() -> None:
+    """Load the compiled kernels now (a benchmark times alignments, not loading numba)."""
+    from align import search, similarity
+
+    search.warm_up()
+    similarity.warm_up()
+
+
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while millions of small sets are built.

@@ -16,19 +16,17 @@ close, and low when a merge, split or shift costs about the same.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
 import numpy as np
 
+from align import compiled
+
 # cost_fn(a, b, i_end[R, 1], j_end[R, W]) -> costs[R, W] of the beads (i-a..i) x (j-b..j)
 CostFn = Callable[[int, int, np.ndarray, np.ndarray], np.ndarray]
 CHUNK = 1024  # rows per vectorised cost evaluation (bounds temporary memory, keeps it in cache)
-# lattices with this many rows use the compiled passes (align.search_kernel): below it, loading
-# numba (~0.3 s once per process) costs more than the numpy passes (~80 µs a row) save
-KERNEL_ROWS = 2000
 
 
 class BandTooNarrow(Exception):
@@ -175,22 +173,11 @@ def _passes(
 
 def warm_up() -> None:
     """Load (or, once per install, compile) the compiled passes now rather than mid-alignment."""
-    kernel = _compiled()
+    kernel = compiled.kernel("search_kernel")
     if kernel is not None:
         band = full_band(1, 1)
         table = np.zeros((2, 3, 2), dtype=np.float32)
         _compiled_passes(kernel, 1, 1, band, [(0, 1), (1, 0), (1, 1)], table, 0.3, 20.0, False)
-
-
-def _compiled() -> ModuleType | None:
-    """``align.search_kernel`` when numba is installed and ``BITEXT_NUMBA`` is not 0."""
-    if os.environ.get("BITEXT_NUMBA", "1") == "0":
-        return None
-    try:
-        from align import search_kernel
-    except ImportError:
-        return None
-    return search_kernel
 
 
 def _compiled_passes(
@@ -233,7 +220,7 @@ def search(
     """
     inv_t = 1.0 / temperature
     table = cost_table(n, band, types, cost_fn, skip_tgt)
-    kernel = _compiled() if n >= KERNEL_ROWS else None
+    kernel = compiled.kernel("search_kernel", n)
     args = (n, m, band, types, table, skip_tgt, inv_t, free_end)
     back, fwd, bwd, last = _passes(*args) if kernel is None else _compiled_passes(kernel, *args)
     width = int(band.hi[n] - band.lo[n]) + 1

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from align import compiled
 from align.anchors import en_anchors, zh_anchors
 from align.lexicon import chinese_words, english_stems, lexicon
 
@@ -143,22 +144,85 @@ def pair_coverage(
     """``cs[r, k]``, ``ct[r, k]`` for Chinese sentence r and English sentence ``lo[r] + k``.
 
     Only columns ``lo[r] <= c < hi[r]`` are computed (the search band); the rest stay zero.
+    Sums run in a fixed order (the English sentence's words, the Chinese sentence's units), so
+    the compiled version (``align.coverage_kernel``, for long texts) gives the same bits.
     """
+    kernel = compiled.kernel("coverage_kernel", len(src.units))
+    if kernel is not None:
+        flat_src, flat_tgt = _flat_source(src), _flat_target(tgt)
+        size = 1 + max(
+            (int(a.max()) for a in (flat_src[3], flat_src[5], flat_tgt[1]) if a.size), default=0
+        )
+        return kernel.coverage(
+            flat_src, flat_tgt, lo.astype(np.int64), hi.astype(np.int64), width, size
+        )
     n = len(src.units)
     cs = np.zeros((n, width), dtype=np.float64)
     ct = np.zeros((n, width), dtype=np.float64)
-    tgt_sets = [{next(iter(s)): w for w, s in row} for row in tgt.units]
+    tgt_words = [[(next(iter(s)), w) for w, s in row] for row in tgt.units]
     for r in range(n):
         union = src.union[r]
         if not union:
             continue
         units = src.units[r]
         for c in range(int(lo[r]), int(hi[r])):
-            tmap = tgt_sets[c]
-            inter = union.intersection(tmap)
+            words = tgt_words[c]
+            inter = union.intersection(t for t, _ in words)
             if not inter:
                 continue
             k = c - int(lo[r])
-            ct[r, k] = sum(tmap[t] for t in inter)
-            cs[r, k] = sum(w for w, s in units if not s.isdisjoint(inter))
+            ct[r, k] = _total(w for t, w in words if t in inter)
+            cs[r, k] = _total(w for w, s in units if not s.isdisjoint(inter))
     return cs, ct
+
+
+def warm_up() -> None:
+    """Load (or, once per install, compile) the compiled coverage now, not mid-alignment."""
+    kernel = compiled.kernel("coverage_kernel")
+    if kernel is not None:
+        side = SideFeatures([[(1.0, frozenset((0,)))]], [{0}], np.ones(1), np.ones(1), {})
+        one = np.ones(1, dtype=np.int64)
+        kernel.coverage(_flat_source(side), _flat_target(side), one * 0, one, 1, 1)
+
+
+def _total(weights: Iterable[float]) -> float:
+    """Left-to-right float sum (``sum`` compensates rounding from Python 3.12 on)."""
+    out = 0.0
+    for w in weights:
+        out += w
+    return out
+
+
+def _flat_source(side: SideFeatures) -> tuple[np.ndarray, ...]:
+    """Units as CSR arrays: unit offsets per sentence, unit weights, stem offsets per unit,
+    stem ids, and each sentence's union of stem ids (offsets, ids)."""
+    unit_ptr, stem_ptr, union_ptr = [0], [0], [0]
+    stems: list[int] = []
+    union_ids: list[int] = []
+    unit_w: list[float] = []
+    for row, union in zip(side.units, side.union, strict=True):
+        for w, s in row:
+            unit_w.append(w)
+            stems.extend(s)
+            stem_ptr.append(len(stems))
+        unit_ptr.append(len(unit_w))
+        union_ids.extend(union)
+        union_ptr.append(len(union_ids))
+    ints = (unit_ptr, stem_ptr, stems, union_ptr, union_ids)
+    a, c, d, e, f = (np.array(x, dtype=np.int64) for x in ints)
+    return a, np.array(unit_w, dtype=np.float64), c, d, e, f
+
+
+def _flat_target(side: SideFeatures) -> tuple[np.ndarray, ...]:
+    """Each English sentence's word ids and weights, in unit order, as CSR arrays."""
+    ptr, ids, weights = [0], [], []
+    for row in side.units:
+        for w, s in row:
+            ids.append(next(iter(s)))
+            weights.append(w)
+        ptr.append(len(ids))
+    return (
+        np.array(ptr, dtype=np.int64),
+        np.array(ids, dtype=np.int64),
+        np.array(weights, dtype=np.float64),
+    )

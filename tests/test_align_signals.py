@@ -132,13 +132,14 @@ def test_compiled_passes_equal_the_numpy_passes(monkeypatch: pytest.MonkeyPatch)
     pytest.importorskip("numba")
     import align.aligner as aligner
     import align.search as search
+    from align import compiled
     from align.aligner import align
     from tests.benchmarks.test_align_bench import synthetic_pair
 
     calls = []
     original = search._compiled_passes
     monkeypatch.setattr(search, "_compiled_passes", lambda *a: calls.append(a) or original(*a))
-    monkeypatch.setattr(search, "KERNEL_ROWS", 0)  # compiled for every lattice, however short
+    monkeypatch.setattr(compiled, "KERNEL_ROWS", 0)  # compiled for every lattice, however short
     monkeypatch.setattr(aligner, "BLOCK", 400)  # blocks with free ends, and a last fixed one
     src, tgt, _ = synthetic_pair(1000, seed=8)
     align(src, tgt)
@@ -149,3 +150,30 @@ def test_compiled_passes_equal_the_numpy_passes(monkeypatch: pytest.MonkeyPatch)
         got = original(kernel, *args)
         for e, g in zip(expected, got, strict=True):
             assert e.dtype == g.dtype and np.array_equal(e, g)
+
+
+def test_compiled_pair_coverage_equals_the_python_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    pytest.importorskip("numba")
+    import align.aligner as aligner
+    from align import compiled
+    from align.aligner import align
+    from align.similarity import pair_coverage
+    from tests.benchmarks.test_align_bench import synthetic_pair
+
+    calls = []
+    monkeypatch.setattr(aligner, "pair_coverage", lambda *a: calls.append(a) or pair_coverage(*a))
+    src, tgt, _ = synthetic_pair(700, seed=6)
+    align(src, tgt)  # banded, with a second pass over learnt links
+    align(src[:50], tgt[:60], drafts=[t.lower() for t in tgt[:50]])  # drafts, the full lattice
+    align(src[:5], ["", "x", ""])  # empty sentences and nothing in common
+    assert len(calls) > 3
+    for args in calls:
+        monkeypatch.setattr(compiled, "KERNEL_ROWS", 0)
+        fast = pair_coverage(*args)
+        monkeypatch.setenv("BITEXT_NUMBA", "0")
+        slow = pair_coverage(*args)
+        monkeypatch.delenv("BITEXT_NUMBA")
+        assert all(np.array_equal(f, s) for f, s in zip(fast, slow, strict=True))
+        assert fast[0].any() or len(args[0].units) < 10

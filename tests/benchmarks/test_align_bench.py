@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from align.aligner import align
+from align.aligner import align, warm_up
 from align.lexicon import lexicon
-from align.search import warm_up
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -63,7 +62,7 @@ def test_align_synthetic_speed(benchmark: pytest.FixtureRequest, size: int) -> N
     """10k × ~12k sentences: < 20 s on 2 cores, < 2 GB peak; 100k: < 10 × the 10k time."""
     src, tgt, gold = synthetic_pair(size)
     lexicon()  # loaded once per process, not part of the alignment time
-    warm_up()  # nor is loading the compiled search passes (compiling them: once per install)
+    warm_up()  # nor is loading the compiled kernels (compiling them: once per install)
     beads = benchmark.pedantic(align, args=(src, tgt), rounds=1, iterations=1)
     # the whole process's high-water mark: an upper bound on the aligner's own peak
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
