@@ -220,9 +220,10 @@ def search(
     """
     inv_t = 1.0 / temperature
     table = cost_table(n, band, types, cost_fn, skip_tgt)
-    kernel = compiled.kernel("search_kernel", n)
     args = (n, m, band, types, table, skip_tgt, inv_t, free_end)
-    back, fwd, bwd, last = _passes(*args) if kernel is None else _compiled_passes(kernel, *args)
+    back, fwd, bwd, last = compiled.call(
+        "search_kernel", n, lambda kernel: _compiled_passes(kernel, *args), lambda: _passes(*args)
+    )
     width = int(band.hi[n] - band.lo[n]) + 1
     if free_end:  # leave where the best path is cheapest; weigh all the ways out
         end, total = int(band.lo[n] + np.argmin(last[:width])), np.logaddexp.reduce(fwd[n, :width])

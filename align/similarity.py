@@ -21,6 +21,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 
@@ -147,15 +148,33 @@ def pair_coverage(
     Sums run in a fixed order (the English sentence's words, the Chinese sentence's units), so
     the compiled version (``align.coverage_kernel``, for long texts) gives the same bits.
     """
-    kernel = compiled.kernel("coverage_kernel", len(src.units))
-    if kernel is not None:
-        flat_src, flat_tgt = _flat_source(src), _flat_target(tgt)
-        size = 1 + max(
-            (int(a.max()) for a in (flat_src[3], flat_src[5], flat_tgt[1]) if a.size), default=0
-        )
-        return kernel.coverage(
-            flat_src, flat_tgt, lo.astype(np.int64), hi.astype(np.int64), width, size
-        )
+    return compiled.call(
+        "coverage_kernel",
+        len(src.units),
+        lambda kernel: _compiled_coverage(kernel, src, tgt, lo, hi, width),
+        lambda: _python_coverage(src, tgt, lo, hi, width),
+    )
+
+
+def _compiled_coverage(
+    kernel: ModuleType,
+    src: SideFeatures,
+    tgt: SideFeatures,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    width: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    flat_src, flat_tgt = _flat_source(src), _flat_target(tgt)
+    ids = (flat_src[3], flat_src[5], flat_tgt[1])
+    size = 1 + max((int(a.max()) for a in ids if a.size), default=0)
+    return kernel.coverage(
+        flat_src, flat_tgt, lo.astype(np.int64), hi.astype(np.int64), width, size
+    )
+
+
+def _python_coverage(
+    src: SideFeatures, tgt: SideFeatures, lo: np.ndarray, hi: np.ndarray, width: int
+) -> tuple[np.ndarray, np.ndarray]:
     n = len(src.units)
     cs = np.zeros((n, width), dtype=np.float64)
     ct = np.zeros((n, width), dtype=np.float64)

@@ -177,3 +177,23 @@ def test_compiled_pair_coverage_equals_the_python_one(monkeypatch: pytest.Monkey
         monkeypatch.delenv("BITEXT_NUMBA")
         assert all(np.array_equal(f, s) for f, s in zip(fast, slow, strict=True))
         assert fast[0].any() or len(args[0].units) < 10
+
+
+def test_a_failing_kernel_falls_back_with_one_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("numba")
+    from align import compiled, search_kernel
+    from align.aligner import align
+    from tests.benchmarks.test_align_bench import synthetic_pair
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("LLVM says no")
+
+    src, tgt, _ = synthetic_pair(300, seed=2)
+    monkeypatch.setattr(compiled, "KERNEL_ROWS", 0)
+    monkeypatch.setattr(compiled, "_failed", set())
+    monkeypatch.setattr(search_kernel, "forward", broken)
+    with pytest.warns(RuntimeWarning, match="compiled search_kernel failed .*LLVM says no"):
+        beads = align(src, tgt)
+    assert compiled._failed == {"search_kernel"}  # not tried again in this process
+    monkeypatch.setenv("BITEXT_NUMBA", "0")
+    assert beads == align(src, tgt)
