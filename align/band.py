@@ -22,6 +22,7 @@ COARSE_PAIRS = 50_000  # the first chain only places each stretch: a fixed budge
 STRETCH_PAIRS = 10  # pairs per sentence of a stretch (rare in a stretch is rarer than in a book)
 STRETCH = 1000  # source sentences per stretch whose own rare units make the second anchors
 MARGIN = 100  # columns either side of the first chain's position a second anchor may fall
+Link = tuple[int, int, float]  # (source sentence, target sentence, weight of shared rare units)
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,7 @@ class Region:
     budget: int  # sentence pairs examined in all, rarest units first
 
 
-def candidate_links(
-    sf: SideFeatures, tf: SideFeatures, region: Region
-) -> list[tuple[int, int, float]]:
+def candidate_links(sf: SideFeatures, tf: SideFeatures, region: Region) -> list[Link]:
     """(i, j, weight) for sentence pairs of ``region`` that share units rare in it.
 
     Units are taken rarest first (fewest sentence pairs they would link) until a budget of
@@ -72,7 +71,7 @@ def candidate_links(
     per_row: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for (i, j), w in scores.items():
         per_row[i].append((w, j))
-    links: list[tuple[int, int, float]] = []
+    links: list[Link] = []
     for i, cands in per_row.items():
         cands.sort(reverse=True)
         links.extend((i, j, w) for w, j in cands[:PER_ROW])
@@ -97,18 +96,15 @@ def anchor_chain(sf: SideFeatures, tf: SideFeatures) -> list[tuple[int, int]]:
     ci = np.array([0] + [i for i, _ in coarse] + [n], dtype=np.float64)
     cj = np.array([0] + [j for _, j in coarse] + [m], dtype=np.float64)
     expected = np.interp(rows, ci, cj)
-    chain: list[tuple[int, int, float]] = []
+    chain: list[Link] = []
     for i0 in range(0, n, STRETCH):  # each stretch's own chain: O(n), no log factor of the book
         i1 = min(i0 + STRETCH, n)
         j0 = max(int(expected[i0]) - MARGIN, 0)
         j1 = min(int(np.ceil(expected[i1 - 1])) + MARGIN + 1, m)
         pairs = STRETCH_PAIRS * max(i1 - i0, j1 - j0)
         region = Region(i0, i1, j0, j1, expected[i0:i1], MARGIN, pairs)
-        chain = _join(chain, _local_chain(candidate_links(sf, tf, region)))
+        _join(chain, _local_chain(candidate_links(sf, tf, region)))
     return [(i, j) for i, j, _ in chain]
-
-
-Link = tuple[int, int, float]
 
 
 def _local_chain(links: list[Link]) -> list[Link]:
@@ -122,20 +118,22 @@ def _local_chain(links: list[Link]) -> list[Link]:
     return [(i, j + base, weight[(i, j + base)]) for i, j in heaviest_chain(local, top + 1)]
 
 
-def _join(chain: list[Link], new: list[Link]) -> list[Link]:
-    """``chain`` followed by the next stretch's chain ``new``, kept monotone by weight.
+def _join(chain: list[Link], new: list[Link]) -> None:
+    """Append the next stretch's chain ``new`` to ``chain``, keeping it monotone by weight.
 
     Where the two overlap in columns (an omission made one stretch link to sentences that
     belong to the next), the overlapping tail and ``new`` are chained again together, so the
-    heavier evidence wins instead of whichever stretch came first.
+    heavier evidence wins instead of whichever stretch came first. In place: a book has
+    thousands of stretches.
     """
-    if not chain or not new or new[0][1] > chain[-1][1]:
-        return chain + new
-    cut = bisect_left([j for _, j, _ in chain], new[0][1])
-    return chain[:cut] + _local_chain(chain[cut:] + new)
+    if chain and new and new[0][1] <= chain[-1][1]:
+        cut = bisect_left(chain, new[0][1], key=lambda link: link[1])
+        new = _local_chain(chain[cut:] + new)
+        del chain[cut:]
+    chain.extend(new)
 
 
-def heaviest_chain(links: list[tuple[int, int, float]], m: int) -> list[tuple[int, int]]:
+def heaviest_chain(links: list[Link], m: int) -> list[tuple[int, int]]:
     """Maximum-weight chain strictly increasing in both i and j (Fenwick tree over j)."""
     size = m + 1
     tree_val = [0.0] * (size + 1)
