@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -127,12 +127,14 @@ def align(
     drafts: Sequence[str | None] | None = None,
     hard_paragraphs: bool = False,
     params: AlignParams | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Bead]:
     """Align Chinese ``src`` to English ``tgt`` sentences; every sentence is in exactly one bead.
 
     ``drafts`` (one MT draft per source sentence, ``None`` or "" where missing) sharpen the
     lexical signal. ``Segment`` inputs bring paragraph numbers, used as soft anchors (hard with
-    ``hard_paragraphs``). Bead scores are posterior probabilities in [0, 1].
+    ``hard_paragraphs``). Bead scores are posterior probabilities in [0, 1]. ``progress(k)`` is
+    told each time k more source sentences are aligned (a long text reports block by block).
     """
     params = params or AlignParams()
     src_texts, src_paras = _texts(src)
@@ -142,15 +144,19 @@ def align(
         raise InputError(
             f"got {len(drafts)} drafts for {n} source sentences; give one draft per sentence"
         )
+    reach = _Reach(progress)
     if n == 0 or m == 0:  # nothing to choose: every sentence stands alone, certainly
+        reach(n)
         return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
     if src_texts == tgt_texts:  # the same file twice: the diagonal, flagged for the reviewer
+        reach(n)
         return [Bead((k,), (k,), 1.0, flags=("identical",)) for k in range(n)]
     draft_texts = None if drafts is None else [d or "" for d in drafts]
     with _collector_paused():  # the beads too: 100k of them set off full collections
         path = _align_texts(
-            src_texts, tgt_texts, draft_texts, src_paras, tgt_paras, hard_paragraphs, params
+            src_texts, tgt_texts, draft_texts, src_paras, tgt_paras, hard_paragraphs, params, reach
         )
+        reach(n)
         return [
             Bead(
                 source=tuple(range(p.i0, p.i1)),
@@ -160,6 +166,22 @@ def align(
             )
             for p in path
         ]
+
+
+class _Reach:
+    """Turns "the first k source sentences are aligned" into a progress bar's increments.
+
+    A search that is widened and run again reports rows it already reported: only new ground
+    is passed on, so a bar never runs past its total.
+    """
+
+    def __init__(self, tick: Callable[[int], None] | None) -> None:
+        self.tick, self.done = tick, 0
+
+    def __call__(self, rows: int) -> None:
+        if self.tick is not None and rows > self.done:
+            self.tick(rows - self.done)
+            self.done = rows
 
 
 def warm_up() -> None:
@@ -195,6 +217,7 @@ def _align_texts(
     tgt_paras: list[int] | None,
     hard_paragraphs: bool,
     params: AlignParams,
+    reach: _Reach,
 ) -> list[PathBead]:
     vocab = Vocab()
     sf = source_features(src_texts, draft_texts, vocab)
@@ -204,7 +227,7 @@ def _align_texts(
     paras = _paragraph_breaks(src_paras, tgt_paras)
     quotes = (inside_quote(src_texts, zh_quote_balance), inside_quote(tgt_texts, en_quote_balance))
     structure = Structure(paras, quotes, hard_paragraphs)
-    path = _search_with_band(sf, tf, params, structure)
+    path = _search_with_band(sf, tf, params, structure, reach)
     for _ in range(params.relearn):
         learnt = learn_links(sf, tf, path)
         changed = _changed_rows(sf, tf, learnt, path, WINDOW_PAD)
@@ -246,7 +269,11 @@ class Structure:
 
 
 def _search_with_band(
-    sf: SideFeatures, tf: SideFeatures, params: AlignParams, structure: Structure
+    sf: SideFeatures,
+    tf: SideFeatures,
+    params: AlignParams,
+    structure: Structure,
+    reach: _Reach | None = None,
 ) -> list[PathBead]:
     n, m = len(sf.units), len(tf.units)
     if (n + 1) * (m + 1) <= params.full_limit:
@@ -258,7 +285,7 @@ def _search_with_band(
     while True:
         band = chain_band(anchors, n, m, half)
         try:
-            path = _run_in_blocks(sf, tf, params, band, structure)
+            path = _run_in_blocks(sf, tf, params, band, structure, reach)
         except BandTooNarrow:
             path = None
         if path is not None and (half >= MAX_HALF or not touches_edge(path, band, m)):
@@ -373,7 +400,12 @@ def _slice(side: SideFeatures, start: int, stop: int) -> SideFeatures:
 
 
 def _run_in_blocks(
-    sf: SideFeatures, tf: SideFeatures, params: AlignParams, band: Band, structure: Structure
+    sf: SideFeatures,
+    tf: SideFeatures,
+    params: AlignParams,
+    band: Band,
+    structure: Structure,
+    reach: _Reach | None = None,
 ) -> list[PathBead]:
     """Search a long text's band ``BLOCK`` rows at a time, each with ``LOOKAHEAD`` more rows.
 
@@ -409,6 +441,8 @@ def _run_in_blocks(
         if last:
             return out
         i0, j0 = out[-1].i1, out[-1].j1
+        if reach is not None:
+            reach(i0)
 
 
 def _cut(path: list[PathBead], rows: int) -> int:

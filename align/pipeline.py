@@ -77,7 +77,8 @@ def build_project(
         tgt_segments = segment(reference.text, reference.lang)
         target = Side(reference.lang, reference.path, tuple(tgt_segments))
         # Segments (not bare strings) carry paragraph numbers: soft anchors for the aligner.
-        beads = align(src_segments, tgt_segments, drafts=[d.text for d in drafts])
+        tick = progress("aligning", len(src_segments)) if progress else None
+        beads = align(src_segments, tgt_segments, drafts=[d.text for d in drafts], progress=tick)
     return Project(
         source=Side(source.lang, source.path, tuple(src_segments)),
         target=target,

@@ -16,7 +16,7 @@ from align import __version__
 from align.errors import InputError
 from align.model import Bead, Draft, Project, Segment, Side
 from align.textio import read_text
-from cli.common import Quiet, err_console, info
+from cli.common import Quiet, err_console, info, progress_bars
 
 _HAN = regex.compile(r"\p{Han}")
 _LETTER = regex.compile(r"\p{L}")
@@ -142,12 +142,13 @@ def align_files(
     en_text, tgt = load_side(en, "en", segmented, quiet)
     check_languages(zh, zh_text, en, en_text)
     draft_list = load_drafts(drafts, len(src)) if drafts else None
-    with err_console.status("aligning…", spinner="dots") if not quiet else _null():
+    with progress_bars(quiet) as progress:
         beads = align(
             src,
             tgt,
             drafts=[d.text for d in draft_list] if draft_list else None,
             hard_paragraphs=hard_paragraphs,
+            progress=progress("aligning", len(src)),
         )
     if out is not None:
         from align.formats.project_json import write_project
@@ -178,11 +179,3 @@ def align_files(
             f"check that {en.name} translates {zh.name} (and that both are complete)",
             markup=False,
         )
-
-
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None

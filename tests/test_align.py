@@ -211,3 +211,20 @@ def test_unrelated_long_texts_stop_widening_the_band(monkeypatch: pytest.MonkeyP
     assert_partition(beads, len(src), len(tgt))
     assert max(calls) == aligner.MAX_HALF < len(tgt)
     assert sum(b.score < 0.5 for b in beads) > 0.5 * len(beads)  # and the scores say so
+
+
+def test_progress_reports_every_source_sentence_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import align.aligner as aligner
+    from tests.benchmarks.test_align_bench import synthetic_pair
+
+    ticks: list[int] = []
+    align(ZH, EN, progress=ticks.append)
+    assert ticks == [len(ZH)]
+    src, tgt, _ = synthetic_pair(900, seed=4)
+    monkeypatch.setattr(aligner, "BLOCK", 200)
+    ticks.clear()
+    align(src, tgt, progress=ticks.append)
+    assert len(ticks) >= 4 and all(t > 0 for t in ticks) and sum(ticks) == len(src)
+    ticks.clear()
+    align(ZH, ZH, progress=ticks.append)  # the identical-files shortcut reports too
+    assert ticks == [len(ZH)]
