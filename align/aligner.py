@@ -15,9 +15,11 @@ aligner minimises the sum over the document:
   and without drafts;
 * **length** — ``(log(en chars / (ratio · zh chars)))²``, the ratio measured on the two texts;
 * **shape** — a small price per sentence merged into a bead and per skipped sentence;
-* **structure** — a bead boundary inside a quotation on one side only (``align.boundaries``) and,
-  when both sides have paragraph numbers, a bead that disagrees about a paragraph break pay
-  extra (``hard_paragraphs=True`` forbids the latter).
+* **structure** — a bead boundary inside a quotation on one side only (``align.boundaries``), a
+  bead whose sides open different numbers of quotations (a line of dialogue gained or lost:
+  MAC-Dev exact F1 +0.007 with drafts, +0.010 without, all of it in the two dialogue-heavy
+  chapters, none worse) and, when both sides have paragraph numbers, a bead that disagrees about
+  a paragraph break pay extra (``hard_paragraphs=True`` forbids the latter).
 
 The handful of global weights (``AlignParams``) were set once on the MAC-Dev development set and
 hold for every document; they sit on a flat optimum (±0.01 exact F1 over a wide range).
@@ -55,7 +57,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from align.boundaries import en_quote_balance, inside_quote, zh_quote_balance
+from align.boundaries import (
+    en_quote_balance,
+    inside_quote,
+    quote_counts,
+    quotes_opened,
+    zh_quote_balance,
+)
 from align.errors import InputError
 from align.model import Bead, BeadOrigin, Segment
 from align.relearn import extend, learn_links
@@ -104,6 +112,7 @@ class AlignParams:
     length_smooth: float = 15.0  # characters added to both lengths before the ratio
     paragraph: float = 1.0  # a bead straddling a paragraph break on one side only
     quote: float = 0.1  # a bead boundary inside a quotation on one side only
+    turns: float = 0.08  # per quotation (line of dialogue) opened on one side of a bead only
     temperature: float = 0.05  # softmin temperature of the posterior scores (AUC-checked)
     beta: float = 1.0  # F-measure weight of English-side coverage against Chinese-side
     # with drafts the Chinese side also carries loose dictionary glosses, so its coverage is the
@@ -225,8 +234,10 @@ def _align_texts(
     if draft_texts is not None:
         params = replace(params, length=params.length_with_drafts, beta=params.beta_with_drafts)
     paras = _paragraph_breaks(src_paras, tgt_paras)
-    quotes = (inside_quote(src_texts, zh_quote_balance), inside_quote(tgt_texts, en_quote_balance))
-    structure = Structure(paras, quotes, hard_paragraphs)
+    counts = (quote_counts(src_texts, zh_quote_balance), quote_counts(tgt_texts, en_quote_balance))
+    quotes = (inside_quote(counts[0]), inside_quote(counts[1]))
+    opened = (quotes_opened(counts[0]), quotes_opened(counts[1]))
+    structure = Structure(paras, quotes, opened, hard_paragraphs)
     path = _search_with_band(sf, tf, params, structure, reach)
     for _ in range(params.relearn):
         learnt = learn_links(sf, tf, path)
@@ -252,10 +263,11 @@ def _paragraph_breaks(
 
 @dataclass(frozen=True)
 class Structure:
-    """Boundary evidence beyond the words: paragraph breaks and quotation state per position."""
+    """Evidence beyond the words: paragraph breaks and quotations, per lattice position."""
 
     paras: tuple[np.ndarray, np.ndarray] | None
-    quotes: tuple[np.ndarray, np.ndarray]
+    quotes: tuple[np.ndarray, np.ndarray]  # inside a quotation (1.0) or not
+    opened: tuple[np.ndarray, np.ndarray]  # quotations opened before the position (cumulative)
     hard_paragraphs: bool = False
     ratio: float | None = None  # English/Chinese characters; None: measured on the features
 
@@ -265,7 +277,8 @@ class Structure:
             None if self.paras is None else (self.paras[0][i0 : i1 + 1], self.paras[1][j0 : j1 + 1])
         )
         quotes = (self.quotes[0][i0 : i1 + 1], self.quotes[1][j0 : j1 + 1])
-        return Structure(paras, quotes, self.hard_paragraphs, self.ratio)
+        opened = (self.opened[0][i0 : i1 + 1], self.opened[1][j0 : j1 + 1])
+        return Structure(paras, quotes, opened, self.hard_paragraphs, self.ratio)
 
 
 def _search_with_band(
@@ -500,6 +513,7 @@ def _make_cost(
     ratio = structure.ratio or (lt[-1] + 1.0) / (ls[-1] + 1.0)
     smooth = params.length_smooth
     q_src, q_tgt = structure.quotes
+    o_src, o_tgt = structure.opened
     paras, hard = structure.paras, structure.hard_paragraphs
 
     def cost(a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -526,6 +540,8 @@ def _make_cost(
         len_tgt = lt[j] - lt[j - b] + smooth
         out = -f1 + params.length * np.log(len_tgt / len_src) ** 2 + params.merge * (a + b - 2)
         out = out + params.quote * np.abs(q_src[i] - q_tgt[j])
+        turns = (o_src[i] - o_src[i - a]) - (o_tgt[j] - o_tgt[j - b])
+        out = out + params.turns * np.abs(turns)
         if paras is not None:
             out = out + _paragraph_penalty(paras, params.paragraph, hard, a, b, i, j)
         return out

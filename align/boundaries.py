@@ -5,7 +5,8 @@ English usually does too. For every lattice position (the boundary after k sente
 whether it lies inside a quotation, judged locally — the sentence before it opens more quotes than
 it closes, or the sentence after it closes more than it opens — so one stray quote mark cannot
 flip the state of the rest of the document. The aligner charges a small price for bead
-boundaries where the two sides disagree.
+boundaries where the two sides disagree, and for beads whose sides open different numbers of
+quotations (a line of dialogue gained or lost).
 """
 
 from __future__ import annotations
@@ -33,12 +34,27 @@ def zh_quote_balance(sentence: str) -> tuple[int, int]:
     return opened, closed
 
 
-def inside_quote(sentences: Sequence[str], balance: Callable[[str], tuple[int, int]]) -> np.ndarray:
+def quote_counts(
+    sentences: Sequence[str], balance: Callable[[str], tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """(quotations opened, quotations closed) per sentence."""
+    return [balance(s) for s in sentences]
+
+
+def inside_quote(counts: Sequence[tuple[int, int]]) -> np.ndarray:
     """1.0 at lattice positions 1..len-1 that lie inside a quotation, else 0.0."""
-    out = np.zeros(len(sentences) + 1)
-    counts = [balance(s) for s in sentences]
-    for k in range(1, len(sentences)):
+    out = np.zeros(len(counts) + 1)
+    for k in range(1, len(counts)):
         left_open = counts[k - 1][0] > counts[k - 1][1]
         right_close = counts[k][1] > counts[k][0]
         out[k] = float(left_open or right_close)
     return out
+
+
+def quotes_opened(counts: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Quotations opened before each lattice position (cumulative, positions 0..len).
+
+    A bead whose two sides open different numbers of quotations has gained or lost a line of
+    dialogue: the aligner charges for each one (``AlignParams.turns``).
+    """
+    return np.concatenate([[0.0], np.cumsum([opened for opened, _ in counts], dtype=np.float64)])

@@ -228,3 +228,41 @@ def test_progress_reports_every_source_sentence_once(monkeypatch: pytest.MonkeyP
     ticks.clear()
     align(ZH, ZH, progress=ticks.append)  # the identical-files shortcut reports too
     assert ticks == [len(ZH)]
+
+
+def test_a_bead_pays_for_each_line_of_dialogue_one_side_opens_alone() -> None:
+    """Two quoted Chinese lines against one quoted English line: one turn lost, one price."""
+    import numpy as np
+
+    import align.aligner as aligner
+    from align.boundaries import (
+        en_quote_balance,
+        inside_quote,
+        quote_counts,
+        quotes_opened,
+        zh_quote_balance,
+    )
+    from align.similarity import Vocab, source_features, target_features
+
+    zh = ["“走吧。”", "“好。”"]
+    en = ["'Let us go then, all right.'"]
+    vocab = Vocab()
+    sf, tf = source_features(zh, None, vocab), target_features(en, vocab)
+    counts = (quote_counts(zh, zh_quote_balance), quote_counts(en, en_quote_balance))
+    structure = aligner.Structure(
+        None,
+        (inside_quote(counts[0]), inside_quote(counts[1])),
+        (quotes_opened(counts[0]), quotes_opened(counts[1])),
+    )
+    zeros, plo = np.zeros((2, 1)), np.zeros(2, dtype=np.int64)
+    without, with_turns = (
+        aligner._make_cost(sf, tf, AlignParams(turns=t), zeros, zeros, plo, structure)
+        for t in (0.0, 0.08)
+    )
+    end = np.array([[1]])
+    # 2-1: two lines of dialogue in Chinese, one in English -> one turn lost, 0.08 more
+    assert with_turns(2, 1, end * 2, end)[0, 0] - without(2, 1, end * 2, end)[0, 0] == (
+        pytest.approx(0.08)
+    )
+    # 1-1 (the second Chinese line with the English one): one turn each side, no price
+    assert with_turns(1, 1, end * 2, end)[0, 0] == without(1, 1, end * 2, end)[0, 0]

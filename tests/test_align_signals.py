@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from align.anchors import en_anchors, zh_anchors, zh_number
-from align.boundaries import en_quote_balance, inside_quote, zh_quote_balance
+from align.boundaries import (
+    en_quote_balance,
+    inside_quote,
+    quote_counts,
+    quotes_opened,
+    zh_quote_balance,
+)
 from align.errors import InputError
 from align.formats.beads import format_bead, parse_bead
 from align.lexicon import chinese_words, english_stems, lexicon, stem
@@ -54,8 +60,9 @@ def test_lexicon_longest_match_and_stems() -> None:
 def test_quote_state_at_boundaries() -> None:
     zh = ["他说：“我们走吧。", "天快黑了。”", "她没有回答。"]
     en = ["'Let's go,' he said.", "'It will soon be dark.'", "She did not answer."]
-    assert list(inside_quote(zh, zh_quote_balance)) == [0.0, 1.0, 0.0, 0.0]
-    assert list(inside_quote(en, en_quote_balance)) == [0.0, 0.0, 0.0, 0.0]
+    assert list(inside_quote(quote_counts(zh, zh_quote_balance))) == [0.0, 1.0, 0.0, 0.0]
+    assert list(inside_quote(quote_counts(en, en_quote_balance))) == [0.0, 0.0, 0.0, 0.0]
+    assert list(quotes_opened(quote_counts(zh, zh_quote_balance))) == [0.0, 1.0, 1.0, 1.0]
     assert en_quote_balance("It's the students' book.") == (0, 0)
     assert en_quote_balance('"Go out and rob?') == (1, 0)
 
