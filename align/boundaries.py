@@ -6,7 +6,7 @@ whether it lies inside a quotation, judged locally — the sentence before it op
 it closes, or the sentence after it closes more than it opens — so one stray quote mark cannot
 flip the state of the rest of the document. The aligner charges a small price for bead
 boundaries where the two sides disagree, and for beads whose sides open different numbers of
-quotations (a line of dialogue gained or lost).
+lines of dialogue (one gained or lost).
 """
 
 from __future__ import annotations
@@ -51,10 +51,27 @@ def inside_quote(counts: Sequence[tuple[int, int]]) -> np.ndarray:
     return out
 
 
-def quotes_opened(counts: Sequence[tuple[int, int]]) -> np.ndarray:
-    """Quotations opened before each lattice position (cumulative, positions 0..len).
+# A quotation is a line of dialogue when it holds speech punctuation; "本组织" or the 'Shanghai
+# Spirit' (terms, titles, slogans: common in official texts) are not, and translators often drop
+# their quote marks. English quotations run to the next quote mark that is not an apostrophe.
+_ZH_QUOTED = regex.compile(r"[“「『]([^”」』]*)")
+_ZH_SPEECH = regex.compile(r"[。！？，、；：…!?,]")
+_EN_QUOTED = regex.compile(r"(?:(?<=^|[\s(\[—–-])['‘\"](?=[\w…])|“)((?:[^'’\"”]|['’](?=\w))*)")
+_EN_SPEECH = regex.compile(r"[.,!?;:…]")
 
-    A bead whose two sides open different numbers of quotations has gained or lost a line of
+
+def zh_dialogue_lines(sentence: str) -> int:
+    return sum(1 for m in _ZH_QUOTED.finditer(sentence) if _ZH_SPEECH.search(m.group(1)))
+
+
+def en_dialogue_lines(sentence: str) -> int:
+    return sum(1 for m in _EN_QUOTED.finditer(sentence) if _EN_SPEECH.search(m.group(1)))
+
+
+def dialogue_lines(sentences: Sequence[str], count: Callable[[str], int]) -> np.ndarray:
+    """Lines of dialogue opened before each lattice position (cumulative, positions 0..len).
+
+    A bead whose two sides open different numbers of them has gained or lost a line of
     dialogue: the aligner charges for each one (``AlignParams.turns``).
     """
-    return np.concatenate([[0.0], np.cumsum([opened for opened, _ in counts], dtype=np.float64)])
+    return np.concatenate([[0.0], np.cumsum([count(s) for s in sentences], dtype=np.float64)])

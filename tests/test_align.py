@@ -231,15 +231,17 @@ def test_progress_reports_every_source_sentence_once(monkeypatch: pytest.MonkeyP
 
 
 def test_a_bead_pays_for_each_line_of_dialogue_one_side_opens_alone() -> None:
-    """Two quoted Chinese lines against one quoted English line: one turn lost, one price."""
+    """Two Chinese lines of dialogue against one English line: one turn lost, one price."""
     import numpy as np
 
     import align.aligner as aligner
     from align.boundaries import (
+        dialogue_lines,
+        en_dialogue_lines,
         en_quote_balance,
         inside_quote,
         quote_counts,
-        quotes_opened,
+        zh_dialogue_lines,
         zh_quote_balance,
     )
     from align.similarity import Vocab, source_features, target_features
@@ -248,11 +250,13 @@ def test_a_bead_pays_for_each_line_of_dialogue_one_side_opens_alone() -> None:
     en = ["'Let us go then, all right.'"]
     vocab = Vocab()
     sf, tf = source_features(zh, None, vocab), target_features(en, vocab)
-    counts = (quote_counts(zh, zh_quote_balance), quote_counts(en, en_quote_balance))
     structure = aligner.Structure(
         None,
-        (inside_quote(counts[0]), inside_quote(counts[1])),
-        (quotes_opened(counts[0]), quotes_opened(counts[1])),
+        (
+            inside_quote(quote_counts(zh, zh_quote_balance)),
+            inside_quote(quote_counts(en, en_quote_balance)),
+        ),
+        (dialogue_lines(zh, zh_dialogue_lines), dialogue_lines(en, en_dialogue_lines)),
     )
     zeros, plo = np.zeros((2, 1)), np.zeros(2, dtype=np.int64)
     without, with_turns = (

@@ -6,10 +6,12 @@ import pytest
 
 from align.anchors import en_anchors, zh_anchors, zh_number
 from align.boundaries import (
+    dialogue_lines,
+    en_dialogue_lines,
     en_quote_balance,
     inside_quote,
     quote_counts,
-    quotes_opened,
+    zh_dialogue_lines,
     zh_quote_balance,
 )
 from align.errors import InputError
@@ -62,7 +64,16 @@ def test_quote_state_at_boundaries() -> None:
     en = ["'Let's go,' he said.", "'It will soon be dark.'", "She did not answer."]
     assert list(inside_quote(quote_counts(zh, zh_quote_balance))) == [0.0, 1.0, 0.0, 0.0]
     assert list(inside_quote(quote_counts(en, en_quote_balance))) == [0.0, 0.0, 0.0, 0.0]
-    assert list(quotes_opened(quote_counts(zh, zh_quote_balance))) == [0.0, 1.0, 1.0, 1.0]
+    assert list(dialogue_lines(zh, zh_dialogue_lines)) == [0.0, 1.0, 1.0, 1.0]
+    assert list(dialogue_lines(en, en_dialogue_lines)) == [0.0, 1.0, 2.0, 2.0]
+
+
+def test_dialogue_is_quoted_speech_not_a_quoted_term() -> None:
+    assert zh_dialogue_lines("“好，”她说，“明天见。”") == 2
+    assert zh_dialogue_lines("“上海精神”和“本组织”") == 0  # terms, as official texts quote them
+    assert en_dialogue_lines("'I won't,' she said, 'ever.'") == 2
+    assert en_dialogue_lines("the 'Shanghai Spirit' of the students' union") == 0
+    assert en_dialogue_lines("He said “We don’t know.”") == 1
     assert en_quote_balance("It's the students' book.") == (0, 0)
     assert en_quote_balance('"Go out and rob?') == (1, 0)
 
