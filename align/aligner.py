@@ -237,15 +237,7 @@ def _align_texts(
     if draft_texts is not None:
         params = replace(params, length=params.length_with_drafts, beta=params.beta_with_drafts)
     paras = _paragraph_breaks(src_paras, tgt_paras)
-    quotes = (
-        inside_quote(quote_counts(src_texts, zh_quote_balance)),
-        inside_quote(quote_counts(tgt_texts, en_quote_balance)),
-    )
-    turns = (
-        dialogue_lines(src_texts, zh_dialogue_lines),
-        dialogue_lines(tgt_texts, en_dialogue_lines),
-    )
-    structure = Structure(paras, quotes, turns, hard_paragraphs)
+    structure = Structure.of(src_texts, tgt_texts, paras, hard_paragraphs)
     path = _search_with_band(sf, tf, params, structure, reach)
     for _ in range(params.relearn):
         learnt = learn_links(sf, tf, path)
@@ -278,6 +270,22 @@ class Structure:
     turns: tuple[np.ndarray, np.ndarray]  # lines of dialogue before the position (cumulative)
     hard_paragraphs: bool = False
     ratio: float | None = None  # English/Chinese characters; None: measured on the features
+
+    @classmethod
+    def of(
+        cls,
+        src: Sequence[str],
+        tgt: Sequence[str],
+        paras: tuple[np.ndarray, np.ndarray] | None = None,
+        hard_paragraphs: bool = False,
+    ) -> Structure:
+        """The evidence for a Chinese text and its English translation."""
+        quotes = (
+            inside_quote(quote_counts(src, zh_quote_balance)),
+            inside_quote(quote_counts(tgt, en_quote_balance)),
+        )
+        turns = (dialogue_lines(src, zh_dialogue_lines), dialogue_lines(tgt, en_dialogue_lines))
+        return cls(paras, quotes, turns, hard_paragraphs)
 
     def window(self, i0: int, i1: int, j0: int, j1: int) -> Structure:
         """The same evidence for the sub-lattice (i0..i1) x (j0..j1), keeping the text's ratio."""

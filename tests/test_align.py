@@ -235,29 +235,13 @@ def test_a_bead_pays_for_each_line_of_dialogue_one_side_opens_alone() -> None:
     import numpy as np
 
     import align.aligner as aligner
-    from align.boundaries import (
-        dialogue_lines,
-        en_dialogue_lines,
-        en_quote_balance,
-        inside_quote,
-        quote_counts,
-        zh_dialogue_lines,
-        zh_quote_balance,
-    )
     from align.similarity import Vocab, source_features, target_features
 
     zh = ["“走吧。”", "“好。”"]
     en = ["'Let us go then, all right.'"]
     vocab = Vocab()
     sf, tf = source_features(zh, None, vocab), target_features(en, vocab)
-    structure = aligner.Structure(
-        None,
-        (
-            inside_quote(quote_counts(zh, zh_quote_balance)),
-            inside_quote(quote_counts(en, en_quote_balance)),
-        ),
-        (dialogue_lines(zh, zh_dialogue_lines), dialogue_lines(en, en_dialogue_lines)),
-    )
+    structure = aligner.Structure.of(zh, en)
     zeros, plo = np.zeros((2, 1)), np.zeros(2, dtype=np.int64)
     without, with_turns = (
         aligner._make_cost(sf, tf, AlignParams(turns=t), zeros, zeros, plo, structure)
