@@ -117,17 +117,13 @@ def _passes(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Viterbi back-pointers, forward and backward log-weights, best costs of the last row."""
     width = band.width
-    a_of = np.array([a for a, _ in types])
-    moving = a_of > 0
     skip_type = types.index((0, 1))
     best = np.full((n + 1, width), np.inf)
     back = np.full((n + 1, width), -1, dtype=np.int8)
     fwd = np.full((n + 1, width), -np.inf)
     steps = np.arange(width, dtype=np.float64) * skip
-    type_ids = np.flatnonzero(moving)
+    type_ids, a_m, b_m = _moving(types)
     # column offset from row i to the row a bead of each type comes from / goes to
-    a_m = a_of[moving]
-    b_m = np.array([b for _, b in types])[moving]
     all_rows = np.arange(n + 1)[:, None]
     fwd_off = band.lo[:, None] - b_m - band.lo[np.clip(all_rows - a_m, 0, n)]
     bwd_off = band.lo[:, None] + b_m - band.lo[np.clip(all_rows + a_m, 0, n)]
@@ -140,7 +136,7 @@ def _passes(
             e_back = np.full(k, -1, dtype=np.int8)
         else:
             r, c, ok = _index(i - a_m, fwd_off[i], k, best.shape)
-            costs = table[i, moving, :k].astype(np.float64)
+            costs = table[i, type_ids, :k].astype(np.float64)
             cand = np.where(ok, best[r, c], np.inf) + costs
             arg = np.argmin(cand, axis=0)
             e_best = cand[arg, np.arange(k)]
@@ -171,6 +167,13 @@ def _passes(
     return back, fwd, bwd, best[n]
 
 
+def _moving(types: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Indices, Chinese and English sizes of the bead types that advance a row (not 0-1)."""
+    ids = np.array([t for t, (a, _) in enumerate(types) if a > 0], dtype=np.int64)
+    sizes = np.array(types, dtype=np.int64).reshape(-1, 2)[ids]
+    return ids, sizes[:, 0], sizes[:, 1]
+
+
 def warm_up() -> None:
     """Load (or, once per install, compile) the compiled passes now rather than mid-alignment."""
     kernel = compiled.kernel("search_kernel")
@@ -191,10 +194,7 @@ def _compiled_passes(
     inv_t: float,
     free_end: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    moving = [t for t, (a, _) in enumerate(types) if a > 0]
-    a_m = np.array([types[t][0] for t in moving], dtype=np.int64)
-    b_m = np.array([types[t][1] for t in moving], dtype=np.int64)
-    ids = np.array(moving, dtype=np.int64)
+    ids, a_m, b_m = _moving(types)
     lo, hi = band.lo.astype(np.int64), band.hi.astype(np.int64)
     args = (lo, hi, a_m, b_m, ids, table, float(skip), float(inv_t))
     best, back, fwd = kernel.forward(*args, types.index((0, 1)))
