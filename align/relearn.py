@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import replace
 
 from align.search import PathBead
-from align.similarity import SideFeatures, Unit
+from align.similarity import SideFeatures, Unit, id_union
 
 MIN_PAIR = 3  # beads a pair must share (one or two shared beads are chance)
 MIN_DICE = 0.6  # 2·shared / (beads with the unit + beads with the word)
@@ -77,8 +77,7 @@ def extend(sf: SideFeatures, learnt: dict[frozenset[int], frozenset[int]]) -> Si
         [wider.get(id(u)) or wider.setdefault(id(u), _widen(u, learnt)) for u in row]
         for row in sf.units
     ]
-    union = [set().union(*(stems for _, stems in row)) if row else set() for row in units]
-    return replace(sf, units=units, union=union)
+    return replace(sf, units=units, union=[id_union(row) for row in units])
 
 
 def _widen(unit: Unit, learnt: dict[frozenset[int], frozenset[int]]) -> Unit:
