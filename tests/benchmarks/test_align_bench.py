@@ -12,7 +12,9 @@ import itertools
 import os
 import random
 import resource
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -79,6 +81,48 @@ def test_align_synthetic_speed(benchmark: pytest.FixtureRequest, size: int) -> N
     assert sum(g in found for g in gold) > 0.9 * len(gold)
 
 
+def test_align_near_linear(benchmark: pytest.FixtureRequest, capsys: pytest.CaptureFixture) -> None:
+    """The near-linearity target (100k × 120k under 10 × the 10k time), timed in one run.
+
+    The two cases above run a minute apart in one process: this shared 2-core VM's speed drifts
+    over minutes, and the 100k case inherits the 10k case's warm word caches and heap, so their
+    ratio moved between 9.5 and 10.2 from run to run for the same code. Here each alignment runs
+    in a fresh process (lexicon and compiled kernels loaded before timing, as above), the two
+    sizes take turns three times, and the ratio of their fastest runs is reported (extra_info
+    and one line on the terminal).
+    """
+    times: dict[int, list[float]] = {10_000: [], 100_000: []}
+
+    def alternate() -> None:
+        for _ in range(3):
+            for size in times:
+                out = subprocess.run(
+                    [sys.executable, __file__, str(size)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    cwd=REPO,
+                )
+                times[size].append(float(out.stdout.split()[-1]))
+
+    benchmark.pedantic(alternate, rounds=1, iterations=1)
+    small, large = min(times[10_000]), min(times[100_000])
+    benchmark.extra_info.update(min_10k_s=round(small, 3), min_100k_s=round(large, 3))
+    benchmark.extra_info["ratio_100k_10k"] = round(large / small, 2)
+    with capsys.disabled():
+        print(f"\nnear-linear: 10k {small:.2f} s, 100k {large:.2f} s, ratio {large / small:.2f}")
+
+
+def _time_one_alignment(size: int) -> float:
+    """Seconds to align a fresh synthetic pair of ``size`` sentences (run in its own process)."""
+    src, tgt, _ = synthetic_pair(size)
+    lexicon()
+    warm_up()
+    started = time.perf_counter()
+    align(src, tgt)
+    return time.perf_counter() - started
+
+
 def _bench_dir() -> Path | None:
     env = os.environ.get("BITEXT_BENCH_DIR")
     for cand in [Path(env)] if env else [REPO.parent / "shared" / "benchmarks" / "mac-dev"]:
@@ -102,3 +146,7 @@ def test_align_mac_dev(benchmark: pytest.FixtureRequest, drafts: bool) -> None:
     for key in ("f1_strict", "f1_lax", "f1_exact"):
         benchmark.extra_info[key] = round(result[key], 4)
     assert result["f1_exact"] > 0.8
+
+
+if __name__ == "__main__":  # one timing for test_align_near_linear, in a fresh process
+    print(_time_one_alignment(int(sys.argv[1])))
