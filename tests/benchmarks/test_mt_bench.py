@@ -9,6 +9,11 @@ Each engine runs ROUNDS times (``BITEXT_BENCH_ROUNDS``, default 2) and the faste
 on a shared machine other processes can only slow a round down. Results (tokens/s, ratios to
 hf at the same beam, peak RSS) are printed at the end and kept in each benchmark's
 ``extra_info`` (``--benchmark-json FILE`` saves them).
+
+On a GPU machine, ``BITEXT_BENCH_DEVICE=cuda`` times the CUDA engines instead (transformers in
+float32 and float16, CTranslate2 in float32, float16 and int8_float16), and
+``BITEXT_BENCH_SENTENCES`` / ``BITEXT_BENCH_BATCH`` / ``BITEXT_BENCH_VOCAB`` give it a load
+worth a GPU (e.g. 1024 sentences in batches of 64, the real model's 65001-token vocabulary).
 """
 
 from __future__ import annotations
@@ -31,20 +36,26 @@ from models.hf_engine import HFTranslator
 from models.resolve import resolve_model
 
 REPO = Path(__file__).resolve().parents[2]
-SENTENCES = 100
-BATCH = 32
+DEVICE = os.environ.get("BITEXT_BENCH_DEVICE", "cpu")
+SENTENCES = int(os.environ.get("BITEXT_BENCH_SENTENCES", "100"))
+BATCH = int(os.environ.get("BITEXT_BENCH_BATCH", "32"))
 THREADS = int(os.environ.get("BITEXT_THREADS", "2"))
 NEW_TOKENS = 64
 ROUNDS = int(os.environ.get("BITEXT_BENCH_ROUNDS", "2"))  # best of N: other load only slows
 RESULTS: dict[str, dict[str, float]] = {}
-OPUS_SHAPE = {"d_model": 512, "layers": 6, "heads": 8, "ffn": 2048, "vocab": 8000}
+VOCAB = int(os.environ.get("BITEXT_BENCH_VOCAB", "8000"))
+OPUS_SHAPE = {"d_model": 512, "layers": 6, "heads": 8, "ffn": 2048, "vocab": VOCAB}
+KINDS = {
+    "cpu": ["hf-float32", "ct2-float32", "ct2-int8"],
+    "cuda": ["hf-float32", "hf-float16", "ct2-float32", "ct2-float16", "ct2-int8_float16"],
+}[DEVICE]
 
 
 @pytest.fixture(scope="module")
 def opus_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.tiny_marian import build_tiny_marian
 
-    out = tmp_path_factory.getbasetemp() / "opus-shaped"
+    out = tmp_path_factory.getbasetemp() / f"opus-shaped-{VOCAB}"
     if (out / "pytorch_model.bin").is_file():
         return out
     return build_tiny_marian(out, **OPUS_SHAPE, init_std=0.02, exact_vocab=True)
@@ -91,14 +102,16 @@ class PeakRSS:
 def make_engine(kind: str, model: Path, beam: int) -> Any:
     resolved = resolve_model(str(model))
     settings = DecodingSettings(beam=beam, max_length=NEW_TOKENS + 1, batch_size=BATCH)
-    if kind == "hf-float32":
-        return HFTranslator(resolved, settings, "cpu", THREADS, min_new_tokens=NEW_TOKENS)
-    compute = kind.removeprefix("ct2-")
-    quantization = "float32" if compute == "float32" else "int8"
+    engine, compute = kind.split("-", 1)
+    if engine == "hf":
+        return HFTranslator(
+            resolved, settings, DEVICE, THREADS, dtype=compute, min_new_tokens=NEW_TOKENS
+        )
+    quantization = "int8" if compute.startswith("int8") else "float32"
     return CT2Translator(
         resolved,
         settings,
-        "cpu",
+        DEVICE,
         THREADS,
         compute_type=compute,
         copy_path=store.convert(resolved, quantization),
@@ -107,7 +120,7 @@ def make_engine(kind: str, model: Path, beam: int) -> Any:
 
 
 @pytest.mark.parametrize("beam", [1, 4])
-@pytest.mark.parametrize("kind", ["hf-float32", "ct2-float32", "ct2-int8"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_engine_speed(
     benchmark: Any, opus_model: Path, texts: list[str], kind: str, beam: int
 ) -> None:
@@ -131,14 +144,17 @@ def test_ratios(benchmark: Any) -> None:
     """Ratios from the runs above (same process, same machine): ct2 over hf at each beam."""
     ratios = {}
     for beam in (1, 4):
-        hf = RESULTS.get(f"hf-float32 beam{beam}")
-        for kind in ("ct2-float32", "ct2-int8"):
-            ct2 = RESULTS.get(f"{kind} beam{beam}")
-            if hf and ct2:
-                ratios[f"{kind}/hf beam{beam}"] = round(ct2["tokens_per_s"] / hf["tokens_per_s"], 2)
+        for base in (k for k in KINDS if k.startswith("hf-")):
+            hf = RESULTS.get(f"{base} beam{beam}")
+            for kind in (k for k in KINDS if k.startswith("ct2-")):
+                ct2 = RESULTS.get(f"{kind} beam{beam}")
+                if hf and ct2:
+                    ratio = round(ct2["tokens_per_s"] / hf["tokens_per_s"], 2)
+                    ratios[f"{kind}/{base} beam{beam}"] = ratio
     benchmark.pedantic(lambda: None, rounds=1)
-    benchmark.extra_info.update({"results": RESULTS, "ratios": ratios, "threads": THREADS})
-    print("\nengine speed (tokens/s):")
+    info = {"results": RESULTS, "ratios": ratios, "threads": THREADS, "device": DEVICE}
+    benchmark.extra_info.update(info)
+    print(f"\nengine speed on {DEVICE} (tokens/s; {SENTENCES} sentences, batch {BATCH}):")
     for name, row in RESULTS.items():
         print(f"  {name:<20} {row}")
     for name, ratio in ratios.items():
