@@ -28,7 +28,11 @@ EngineOpt = Annotated[
 ]
 ComputeTypeOpt = Annotated[
     str,
-    typer.Option("--compute-type", help="ct2 precision: auto (the copy's own), int8 or float32."),
+    typer.Option(
+        "--compute-type",
+        help="Precision: auto (CPU: the ct2 copy's own; GPU: float16), int8, float32, "
+        "or on a GPU float16 or int8_float16.",
+    ),
 ]
 BeamOpt = Annotated[int, typer.Option("--beam", min=1, max=16, help="Beam size (1 = greedy).")]
 BatchOpt = Annotated[

@@ -11,6 +11,8 @@ from align.model import DecodingSettings, Draft
 
 ProgressCallback = Callable[[int], None]
 T = TypeVar("T")
+# Asked for a GPU that the engine cannot see (CPU-only torch, no driver, no device).
+NO_CUDA = "--device cuda: {what} sees no CUDA GPU here; use --device auto or cpu"
 
 
 class Translator(Protocol):

@@ -11,15 +11,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from align.errors import ModelNotAvailable
+from align.errors import InputError, ModelNotAvailable
 from align.model import DecodingSettings, Draft
 from models import store
-from models.base import Penalty, ProgressCallback, bare_translate, plan_batches, split_sizes
+from models.base import (
+    NO_CUDA,
+    Penalty,
+    ProgressCallback,
+    bare_translate,
+    plan_batches,
+    split_sizes,
+)
 from models.cpu_tuning import prefer_avx512, reuse_freed_buffers
 from models.pieces import MarianPieces
 from models.resolve import ResolvedModel
 
-COMPUTE_TYPES = ("auto", "int8", "float32")
+COMPUTE_TYPES = ("auto", "int8", "float32", "float16", "int8_float16")
 
 
 def ct2_device(device: str) -> str:
@@ -31,16 +38,20 @@ def ct2_device(device: str) -> str:
 
 
 def resolve_compute_type(compute_type: str, device: str, fingerprint: str) -> str:
-    """``auto`` is the copy's own quantization if there is one, else the fast type for the device.
+    """``auto`` is the fast type for the device, given the converted copy there is.
 
-    Decided without loading the model, because the draft cache key depends on it.
+    On a CPU that is the copy's own quantization (int8 unless float32 was asked for). On a GPU
+    it is float16: on an H200, opus-mt-shaped, 1024 sentences in batches of 64, float16 drafted
+    1.3x (greedy) to 1.5x (beam 4) faster than int8_float16, which stays the choice only where the
+    sole copy is int8. Decided without loading the model, because the draft cache key depends
+    on it.
     """
     if compute_type != "auto":
         return compute_type
     copy = store.find_copy(fingerprint)
-    if copy is not None:
-        return copy.quantization
-    return "int8_float16" if ct2_device(device) == "cuda" else "int8"
+    if ct2_device(device) == "cuda":
+        return "int8_float16" if copy is not None and copy.quantization == "int8" else "float16"
+    return copy.quantization if copy is not None else "int8"
 
 
 @dataclass
@@ -87,6 +98,8 @@ class CT2Translator:
     def load(self) -> None:
         import ctranslate2
 
+        if ct2_device(self.device) == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+            raise InputError(NO_CUDA.format(what="CTranslate2"))
         if ct2_device(self.device) == "cpu":
             prefer_avx512()  # before the first conversion or load picks the kernels
             reuse_freed_buffers()  # beam search reallocates its caches every step

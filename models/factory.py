@@ -11,7 +11,7 @@ from models.base import Engine, Translator
 from models.resolve import ResolvedModel, resolve_model
 
 ENGINES = ("auto", "hf", "ct2")
-COMPUTE_TYPES = ("auto", "int8", "float32")
+COMPUTE_TYPES = ("auto", "int8", "float32", "float16", "int8_float16")
 DEVICES = ("auto", "cpu", "cuda")
 
 
@@ -52,11 +52,22 @@ def make_engine(options: EngineOptions, resolved: ResolvedModel) -> Engine:
         return CT2Translator(
             resolved, options.settings, options.device, options.threads, compute_type=compute
         )
-    if options.compute_type == "int8":
-        raise InputError("--compute-type int8 needs --engine ct2 (run `bitext models convert`)")
-    from models.hf_engine import HFTranslator
+    return _hf_engine(options, resolved)
 
-    return HFTranslator(resolved, options.settings, device=options.device, threads=options.threads)
+
+def _hf_engine(options: EngineOptions, resolved: ResolvedModel) -> Engine:
+    """transformers runs float32, or float16 on a GPU; int8 is CTranslate2's alone."""
+    compute = options.compute_type
+    if compute.startswith("int8"):
+        raise InputError(f"--compute-type {compute} needs --engine ct2 (`bitext models convert`)")
+    from models.hf_engine import HFTranslator, torch_device
+
+    if compute == "float16" and torch_device(options.device) != "cuda":
+        raise InputError("--compute-type float16 needs a GPU (--device cuda); use float32 on a CPU")
+    dtype = "float16" if compute == "float16" else "float32"
+    return HFTranslator(
+        resolved, options.settings, device=options.device, threads=options.threads, dtype=dtype
+    )
 
 
 def make_translator(options: EngineOptions) -> Translator:

@@ -5,9 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from align.errors import ModelNotAvailable
+from align.errors import InputError, ModelNotAvailable
 from align.model import DecodingSettings, Draft
-from models.base import Penalty, ProgressCallback, bare_translate, plan_batches, split_sizes
+from models.base import (
+    NO_CUDA,
+    Penalty,
+    ProgressCallback,
+    bare_translate,
+    plan_batches,
+    split_sizes,
+)
 from models.pieces import MarianPieces
 from models.resolve import ResolvedModel
 
@@ -27,10 +34,14 @@ class HFTranslator:
     threads: int | None = None
     dtype: str = "float32"
     min_new_tokens: int = 0  # benchmarks force every output to the same length with this
-    engine: str = "hf"
     _model: Any = field(default=None, init=False, repr=False)
     _tokenizer: Any = field(default=None, init=False, repr=False)
     _pieces: MarianPieces | None = field(default=None, init=False, repr=False)
+
+    @property
+    def engine(self) -> str:
+        """Part of the draft cache key: float16 drafts may differ from float32 ones."""
+        return "hf" if self.dtype == "float32" else f"hf-{self.dtype}"
 
     @property
     def model_id(self) -> str:
@@ -55,6 +66,8 @@ class HFTranslator:
 
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()
+        if torch_device(self.device) == "cuda" and not torch.cuda.is_available():
+            raise InputError(NO_CUDA.format(what="torch"))
         if self.threads:
             torch.set_num_threads(self.threads)
         path = str(self.resolved.path)

@@ -12,6 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
+from models import store
+from models.resolve import resolve_model
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = REPO / "align" / "schema" / "bitext-project-1.schema.json"
@@ -113,3 +115,52 @@ def test_models_pull_offline_is_one_line(tmp_path: Path) -> None:
     assert proc.returncode == 1
     errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("bitext: error")]
     assert len(errors) == 1 and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--engine", "hf", "--compute-type", "int8_float16"], "needs --engine ct2"),
+        (["--engine", "hf", "--compute-type", "float16", "--device", "cpu"], "needs a GPU"),
+    ],
+)
+def test_precision_the_engine_cannot_run(
+    seed_path: Path, tiny_model: Path, tmp_path: Path, extra: list[str], message: str
+) -> None:
+    result = runner.invoke(app, draft_args(seed_path, tiny_model, tmp_path / "p.json", *extra))
+    assert result.exit_code == 1
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_auto_precision_per_device(
+    tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CPU: the copy's own quantization; GPU: float16, int8_float16 only over an int8 copy."""
+    from models import ct2_engine
+    from models.ct2_engine import resolve_compute_type
+
+    monkeypatch.setenv("BITEXT_CACHE_DIR", str(tmp_path))
+    fingerprint = resolve_model(str(tiny_model)).fingerprint
+    monkeypatch.setattr(ct2_engine, "ct2_device", lambda device: device)
+    assert resolve_compute_type("auto", "cpu", fingerprint) == "int8"
+    assert resolve_compute_type("auto", "cuda", fingerprint) == "float16"
+    assert resolve_compute_type("float32", "cuda", fingerprint) == "float32"
+    store.convert(resolve_model(str(tiny_model)), "int8")
+    assert resolve_compute_type("auto", "cuda", fingerprint) == "int8_float16"
+    assert resolve_compute_type("auto", "cpu", fingerprint) == "int8"
+
+
+@pytest.mark.parametrize("engine", ["hf", "ct2"])
+def test_cuda_asked_for_without_a_gpu(
+    seed_path: Path, tiny_model: Path, tmp_path: Path, engine: str
+) -> None:
+    import ctranslate2
+    import torch
+
+    if torch.cuda.is_available() or ctranslate2.get_cuda_device_count() > 0:
+        pytest.skip("this machine has a GPU")
+    extra = ["--engine", engine, "--device", "cuda", "--no-cache"]
+    result = runner.invoke(app, draft_args(seed_path, tiny_model, tmp_path / "p.json", *extra))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("bitext: error: --device cuda:")
+    assert len(result.stderr.strip().splitlines()) == 1
