@@ -10,9 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+import regex
+
 from align.errors import InputError
 
 _BINARY_CONTROL = set(range(0, 32)) - {9, 10, 12, 13}
+_CJK = regex.compile(
+    r"[\p{Han}\p{Block=CJK_Symbols_And_Punctuation}\p{Block=Halfwidth_And_Fullwidth_Forms}"
+    r"\p{Block=General_Punctuation}]"
+)
 
 
 @dataclass(frozen=True)
@@ -37,9 +43,12 @@ def read_text(path: Path) -> LoadedText:
 def decode_bytes(data: bytes, name: str) -> LoadedText:
     if not data.strip():
         raise InputError(f"{name}: the file is empty; give a file with text in it")
+    utf16 = _utf16(data)
+    if utf16 is not None:  # Windows "Unicode" files; NUL bytes would look binary below
+        return LoadedText(utf16.replace("\r\n", "\n").replace("\r", "\n"), "utf-16")
     if _looks_binary(data):
         raise InputError(
-            f"{name}: looks like a binary file, not text; give a UTF-8 or GB18030 text"
+            f"{name}: looks like a binary file, not text; give UTF-8 (or GB18030, UTF-16) text"
         )
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -60,19 +69,79 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(2, len(head) // 100)
 
 
-def _plausible_gb18030(text: str) -> bool:
-    """GB18030 decodes almost any byte string; accept it only if it yields mostly CJK text."""
-    import regex
+def _utf16(data: bytes) -> str | None:
+    """The text of a UTF-16 file (with a byte-order mark, or ASCII-heavy without one)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        candidates = ["utf-16"]
+    else:
+        head = data[:4096]
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if max(even, odd) < len(head) // 4 or min(even, odd) > len(head) // 50:
+            return None  # no side of the byte pairs mostly NUL: not UTF-16 text
+        candidates = ["utf-16-le" if odd > even else "utf-16-be"]
+    try:
+        text = data.decode(candidates[0])
+    except UnicodeDecodeError:
+        return None
+    return text.removeprefix("\ufeff")
 
-    han = len(regex.findall(r"\p{Han}", text))
-    letters = len(regex.findall(r"\p{L}", text))
-    return letters > 0 and han / letters > 0.5
+
+def _plausible_gb18030(text: str) -> bool:
+    """GB18030 decodes almost any byte string; accept it when what is not ASCII is Chinese.
+
+    Misread bytes come out as rare symbols and odd scripts; a real GB18030 file's non-ASCII
+    characters are Han characters and CJK punctuation, however much Latin text is around them.
+    """
+    non_ascii = sum(1 for ch in text if ord(ch) > 127)
+    cjk = len(_CJK.findall(text))
+    return non_ascii > 0 and cjk >= 0.8 * non_ascii
+
+
+def output_target(path: Path) -> Path:
+    """The regular file an output named ``path`` lands in: a symlink is written through.
+
+    Renaming over a link would replace the link and leave the file it names untouched; renaming
+    over a directory, a device or a pipe fails or destroys it — refuse those with advice.
+    """
+    if str(path) in ("", "."):
+        raise InputError("the output file name is empty; give one")
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    if target.is_dir():
+        raise InputError(f"{path}: is a directory; give a file name for the output")
+    if target.exists() and not target.is_file():
+        raise InputError(f"{path}: not a regular file (a device or pipe); give a file path")
+    return target
+
+
+def refuse_overwriting_inputs(outputs: dict[str, Path | None], inputs: list[Path | None]) -> None:
+    """Stop before any work if an output would replace an input or another output.
+
+    ``outputs`` maps each output option (e.g. ``-o``) to its path; unset ones are None.
+    """
+    seen: dict[Path, str] = {}
+    sources = {_same_file_key(p) for p in inputs if p is not None}
+    for option, path in outputs.items():
+        if path is None:
+            continue
+        key = _same_file_key(path)
+        if key in sources:
+            raise InputError(f"{option} {path}: that is an input file; write the output elsewhere")
+        if key in seen:
+            raise InputError(
+                f"{option} {path}: {seen[key]} writes there too; give each its own file"
+            )
+        seen[key] = option
+
+
+def _same_file_key(path: Path) -> Path:
+    return Path(os.path.realpath(path))
 
 
 @contextlib.contextmanager
 def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO]:
     """Write to a temporary file beside ``path`` and rename it into place only on success."""
-    path = Path(path)
+    shown = Path(path)
+    path = output_target(shown)
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
@@ -88,9 +157,14 @@ def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO]:
             os.fsync(fh.fileno())
         os.chmod(tmp, _output_mode(path))
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise InputError(
+                f"{shown}: cannot write it ({exc.strerror}); check its permissions or choose "
+                "another output"
+            ) from exc
         raise
 
 

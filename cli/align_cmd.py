@@ -9,17 +9,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
-import regex
 import typer
 
 from align import __version__
 from align.errors import InputError
 from align.model import Bead, Draft, Project, Segment, Side
 from align.textio import read_text
-from cli.common import Quiet, err_console, info, progress_bars
+from cli.common import (
+    Quiet,
+    check_chinese,
+    check_english,
+    check_outputs,
+    err_console,
+    info,
+    progress_bars,
+)
 
-_HAN = regex.compile(r"\p{Han}")
-_LETTER = regex.compile(r"\p{L}")
 # most beads doubtful: on MAC-Dev at most 15% of a chapter's beads score < 0.5, for a text
 # aligned with an unrelated one 78%
 DOUBT_SHARE = 0.5
@@ -50,15 +55,8 @@ def load_side(path: Path, lang: str, segmented: bool, quiet: bool) -> tuple[str,
 
 def check_languages(zh_path: Path, zh_text: str, en_path: Path, en_text: str) -> None:
     """Catch swapped or mistaken files before aligning nonsense."""
-    if zh_text.strip() and not _HAN.search(zh_text):
-        raise InputError(
-            f"{zh_path}: no Chinese characters found; give the Chinese text first, then the English"
-        )
-    letters = len(_LETTER.findall(en_text))
-    if letters and len(_HAN.findall(en_text)) > 0.3 * letters:
-        raise InputError(
-            f"{en_path}: this looks like Chinese, not English; give the English translation second"
-        )
+    check_chinese(zh_path, zh_text)
+    check_english(en_path, en_text)
 
 
 def load_drafts(path: Path, count: int) -> list[Draft]:
@@ -138,6 +136,7 @@ def align_files(
     from align.formats.beads import format_bead, write_beads
 
     started = time.perf_counter()
+    check_outputs({"-o": out, "--beads-out": beads_out}, [zh, en, drafts])
     zh_text, src = load_side(zh, "zh", segmented, quiet)
     en_text, tgt = load_side(en, "en", segmented, quiet)
     check_languages(zh, zh_text, en, en_text)

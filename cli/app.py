@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from typing import Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -18,12 +19,28 @@ class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # exits and usage errors (exit code 2) are typer's own
         except BitextError as exc:
-            err_console.print(f"bitext: error: {exc}", markup=False)
-            raise typer.Exit(1) from None
+            _fail(str(exc))
         except KeyboardInterrupt:
             err_console.print("bitext: interrupted; finished work is saved, run again to resume")
             raise typer.Exit(130) from None
+        except OSError as exc:  # a file-system problem no command foresaw
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc}; check the path and its permissions")
+        except Exception as exc:
+            if os.environ.get("BITEXT_DEBUG"):
+                raise
+            _fail(
+                f"unexpected {type(exc).__name__}: {exc}; this is a bug in bitext, please "
+                "report it (BITEXT_DEBUG=1 shows where it happened)"
+            )
+
+
+def _fail(message: str) -> NoReturn:
+    err_console.print(f"bitext: error: {message.splitlines()[0] if message else ''}", markup=False)
+    raise typer.Exit(1) from None
 
 
 app = typer.Typer(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Annotated
 
+import regex
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -20,6 +22,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from align.errors import InputError
+
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 Quiet = Annotated[
@@ -31,6 +35,35 @@ class _SpeedColumn(ProgressColumn):
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
         return Text("" if speed is None else f"{speed:.1f} sent/s", style="dim")
+
+
+_HAN = regex.compile(r"\p{Han}")
+_LETTER = regex.compile(r"\p{L}")
+
+
+def check_outputs(outputs: dict[str, Path | None], inputs: list[Path | None]) -> None:
+    """Before any work: every output is a writable kind of path and replaces no input."""
+    from align.textio import output_target, refuse_overwriting_inputs
+
+    refuse_overwriting_inputs(outputs, inputs)
+    for path in outputs.values():
+        if path is not None:
+            output_target(path)
+
+
+def check_chinese(path: Path, text: str) -> None:
+    if text.strip() and not _HAN.search(text):
+        raise InputError(
+            f"{path}: no Chinese characters found; give the Chinese text (the English goes second)"
+        )
+
+
+def check_english(path: Path, text: str) -> None:
+    letters = len(_LETTER.findall(text))
+    if letters and len(_HAN.findall(text)) > 0.3 * letters:
+        raise InputError(
+            f"{path}: this looks like Chinese, not English; give the English translation"
+        )
 
 
 def info(message: str, quiet: bool = False) -> None:

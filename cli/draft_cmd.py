@@ -9,9 +9,8 @@ from typing import Annotated
 
 import typer
 
-from align.errors import InputError
 from align.pipeline import build_project
-from cli.common import Quiet, info, progress_bars
+from cli.common import Quiet, check_chinese, check_outputs, info, progress_bars
 from cli.options import (
     DEFAULT_MODEL_ID,
     BatchOpt,
@@ -57,9 +56,9 @@ def draft(
     from align.formats.project_json import write_project
 
     started = time.perf_counter()
-    if output.is_dir():
-        raise InputError(f"-o {output}: is a directory; give a file name such as project.json")
+    check_outputs({"-o": output}, [document])
     source = load_document(document, "zh", quiet)
+    check_chinese(document, source.text)
     options = engine_options(
         model, engine, compute_type, beam, batch_size, max_length, threads, device, no_cache
     )

@@ -12,7 +12,7 @@ import typer
 
 from align.errors import InputError
 from align.formats.filters import OriginFilter, StatusFilter
-from cli.common import Quiet, err_console, info
+from cli.common import Quiet, check_outputs, err_console, info
 
 
 class ExportFormat(StrEnum):
@@ -108,8 +108,7 @@ def export(
     from align.formats.project_json import read_project
 
     fmt = format_for(output, to)
-    if fmt is ExportFormat.JSON and output.resolve() == project.resolve():
-        raise InputError(f"{output}: that is the project itself; write the export elsewhere")
+    check_outputs({"-o": output}, [project])
     loaded = read_project(project)
     flt = BeadFilter(status, min_score, origin, skip_empty)
     report = export_project(fmt.value, output, loaded, flt, src_lang=src_lang, tgt_lang=tgt_lang)

@@ -8,7 +8,10 @@ from typing import Annotated
 
 import typer
 
-from cli.common import Quiet, info
+from align.errors import InputError
+from align.formats.units import lang_matches
+from align.model import Project
+from cli.common import Quiet, check_outputs, info
 from cli.export_cmd import ExportFormat, format_for, print_warnings
 
 
@@ -38,16 +41,20 @@ def import_file(
     quiet: Quiet = False,
 ) -> None:
     """Turn a translation memory into a bitext project (one bead per unit) for review or export."""
-    from align.errors import InputError
     from align.formats.exporters import import_file as read_any
     from align.formats.project_json import write_project
 
     fmt = format_for(file, from_, "--from")
     if fmt is ExportFormat.JSON:
-        raise InputError(f"{file}: a project file needs no import; use it directly")
+        raise InputError(
+            f"{file}: .json is read as a bitext project, which needs no import; "
+            "for JSON lines name it .jsonl or add --from jsonl"
+        )
     out = output or Path(file.name.rsplit(".", 1)[0] + ".bitext.json")
+    check_outputs({"-o": out}, [file])
     warnings: list[str] = []
     project = read_any(fmt.value, file, warnings, src_lang=src_lang, tgt_lang=tgt_lang)
+    check_imported(file, project)
     write_project(out, project)
     print_warnings(warnings)
     summary = {
@@ -62,3 +69,17 @@ def import_file(
         f"{len(project.beads)} units ({project.source.lang} → {project.target.lang}) → {out}",
         quiet,
     )
+
+
+def check_imported(file: Path, project: Project) -> None:
+    """An import that found nothing usable must say so, not write an empty project."""
+    src, tgt = project.source.lang, project.target.lang
+    if not project.beads:
+        raise InputError(
+            f"{file}: no translation units ({src} → {tgt}) found; check the file's contents "
+            "and languages (--src-lang, --tgt-lang)"
+        )
+    if lang_matches(src, tgt) or lang_matches(tgt, src):
+        raise InputError(
+            f"{file}: source and target are both {src}/{tgt}; give --src-lang and --tgt-lang"
+        )

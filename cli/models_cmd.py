@@ -29,8 +29,10 @@ def _mib(size: int) -> str:
 @app.command("pull")
 def pull(model: ModelArg = DEFAULT_MODEL) -> None:
     """Download a hub model into the Hugging Face cache (needs network access)."""
+    from models.store import check_hub_id
     from models.store import pull as pull_model
 
+    check_hub_id(model)
     info(f"downloading {model} …")
     path = pull_model(model)
     typer.echo(str(path))

@@ -64,16 +64,21 @@ def qa(
 ) -> None:
     """Check every bead's English (and MT draft) for numbers, dates, references, titles,
     glossary terms, untranslated Chinese, empty targets, MT loops and odd lengths."""
-    from align.formats.project_json import read_project, write_project
+    from align.formats.project_json import write_project
     from align.qa.project import apply_reports, qa_beads, summarize
+    from align.review.journal import load_current, reviewing
 
-    project = read_project(project_path)
     terms = load_terms(glossary)
-    reports = qa_beads(project, terms)
+    if write:  # under the review lock, over the latest decisions: a live review keeps its own
+        with reviewing(project_path) as (recorder, _):
+            project = recorder.state.project
+            reports = qa_beads(project, terms)
+            write_project(project_path, apply_reports(project, reports))
+    else:
+        project = load_current(project_path)
+        reports = qa_beads(project, terms)
     summary = summarize(reports)
     summary["beads"] = len(project.beads)
-    if write:
-        write_project(project_path, apply_reports(project, reports))
     if as_json:
         flags = [_flag_json(r.index, r.side, f) for r in reports for f in r.flags]
         typer.echo(json.dumps({"summary": summary, "flags": flags}, ensure_ascii=False))

@@ -9,7 +9,7 @@ import typer
 
 from align.review.journal import load_current
 from align.review.report import write_report
-from cli.common import Quiet, info
+from cli.common import Quiet, check_outputs, info
 
 
 def report(
@@ -23,7 +23,8 @@ def report(
     quiet: Quiet = False,
 ) -> None:
     """Write a self-contained HTML report: side-by-side table and the alignment path."""
-    current = load_current(project)
     target = out or project.with_name(project.name.removesuffix(".json") + ".report.html")
+    check_outputs({"-o": target}, [project])
+    current = load_current(project)
     write_report(target, current, title=f"Review report: {project.name}")
     info(f"{len(current.beads)} beads → {target}", quiet)

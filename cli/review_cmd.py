@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import sys
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -14,8 +15,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from align.errors import InputError
 from align.model import BeadStatus, Project
-from align.review.journal import Recorder, reviewing
+from align.review.journal import Recorder, load_current, reviewing
 from align.review.session import Action
 from align.review.stats import bead_row, flags, has_reference, queue
 from cli.common import Quiet, info
@@ -168,20 +170,23 @@ def review(
     """
     who = reviewer_name(reviewer)
     list_ = list_ or as_json
-    interactive = not (list_ or set_ or accept_above is not None)
+    changes = bool(set_) or accept_above is not None
+    interactive = not (list_ or changes)
+    if interactive and single_key and not sys.stdin.isatty():
+        raise InputError("-k reads single key presses from a terminal; drop -k to read lines")
+    if list_ and not changes:  # reading only: no lock, so a read-only folder or a live
+        current = load_current(project)  # session elsewhere does not stop it
+        print_list(current, _queue(current, order, status, flagged), as_json)
+        return
     with reviewing(project) as (recorder, notices):
         for notice in notices:
             info(notice, quiet)
-        if set_ or accept_above is not None:
-            done = batch(recorder, set_ or [], accept_above, who)
+        if changes:
             info(
-                f"set {done['set']}, accepted {done['accepted_above']} above "
-                f"{accept_above}, left {done['flagged_skipped']} flagged for review",
-                quiet,
+                _batch_summary(batch(recorder, set_ or [], accept_above, who), accept_above), quiet
             )
         current = recorder.state.project
-        chosen = order or (OrderChoice.SCORE if has_reference(current) else OrderChoice.DOC)
-        picked = queue(current, chosen.value, status, flagged)
+        picked = _queue(current, order, status, flagged)
         if list_:
             print_list(current, picked, as_json)
         if not interactive:
@@ -191,6 +196,21 @@ def review(
             return
         _interactive(recorder, picked, who, single_key)
         info(_farewell(recorder.state.project), quiet)
+
+
+def _queue(
+    project: Project, order: OrderChoice | None, status: BeadStatus | None, flagged: bool
+) -> tuple[int, ...]:
+    chosen = order or (OrderChoice.SCORE if has_reference(project) else OrderChoice.DOC)
+    return queue(project, chosen.value, status, flagged)
+
+
+def _batch_summary(done: dict[str, int], accept_above: float | None) -> str:
+    parts = [f"set {done['set']}"]
+    if accept_above is not None:
+        parts.append(f"accepted {done['accepted_above']} scoring {accept_above} or more")
+        parts.append(f"left {done['flagged_skipped']} flagged ones for review")
+    return ", ".join(parts)
 
 
 def _interactive(recorder: Recorder, picked: tuple[int, ...], who: str, single_key: bool) -> None:
@@ -205,7 +225,11 @@ def _interactive(recorder: Recorder, picked: tuple[int, ...], who: str, single_k
     console.print(f"bitext review: {how} ? for help, q to quit (decisions are saved as you go)")
 
     def edit_text(text: str) -> str | None:
-        edited = click.edit(text + "\n")
+        try:
+            edited = click.edit(text + "\n")
+        except click.ClickException as exc:  # no editor, or it failed: the session goes on
+            console.print(f"! {exc.format_message()}; set $EDITOR, or type e to edit here")
+            return None
         return None if edited is None else edited.strip()
 
     read_key = click.getchar if single_key else None

@@ -11,12 +11,14 @@ from typing import Annotated
 
 import typer
 
+from align.errors import InputError
+from align.formats.units import lang_matches, normalise_lang
 from align.model import Project
 from align.pipeline import Document, build_project
 from align.qa import qa_project
 from align.textio import ensure_output_dir, read_text
 from align.tm import with_memory
-from cli.common import Quiet, info, progress_bars
+from cli.common import Quiet, check_chinese, check_english, check_outputs, info, progress_bars
 from cli.options import (
     DEFAULT_MODEL_ID,
     BatchOpt,
@@ -45,6 +47,13 @@ def load_document(path: Path, lang: str, quiet: bool) -> Document:
     if loaded.encoding == "gb18030":
         info(f"{path}: read as GB18030 (not UTF-8)", quiet)
     return Document(loaded.text, str(path), lang)
+
+
+def check_target_lang(tgt_lang: str) -> None:
+    """Before drafting, not at the TMX write: a bad tag must not cost a whole run."""
+    tag = normalise_lang(tgt_lang)
+    if lang_matches("zh", tag):
+        raise InputError(f"--tgt-lang {tgt_lang}: the source is Chinese; give the target's tag")
 
 
 def output_name(path: Path) -> str:
@@ -101,9 +110,18 @@ def run(
     """Segment, draft with MarianMT, align, and write NAME.bitext.json and NAME.tmx."""
     started = time.perf_counter()
     terms = load_terms(glossary)  # QA runs only with a glossary; fail early on a bad one
+    check_target_lang(tgt_lang)
     source = load_document(document, "zh", quiet)
+    check_chinese(document, source.text)
     ref_doc = load_document(reference, tgt_lang, quiet) if reference else None
+    if reference is not None and ref_doc is not None and lang_matches("en", tgt_lang):
+        check_english(reference, ref_doc.text)
     outdir = ensure_output_dir(out)
+    name = output_name(document)
+    check_outputs(
+        {"project": outdir / f"{name}.bitext.json", "TMX": outdir / f"{name}.tmx"},
+        [document, reference, tm, glossary],
+    )
     options = engine_options(
         model, engine, compute_type, beam, batch_size, max_length, threads, device, no_cache
     )
@@ -114,7 +132,7 @@ def run(
         project = build_project(source, translator, ref_doc, progress)
     if terms is not None:
         project = qa_project(project, terms)
-    outputs = write_outputs(project, outdir, output_name(document), tgt_lang)
+    outputs = write_outputs(project, outdir, name, tgt_lang)
     report_summary(project, outputs, time.perf_counter() - started, as_json, quiet)
 
 

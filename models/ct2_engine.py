@@ -112,7 +112,7 @@ class CT2Translator:
                 **thread_split(self.threads),
             )
         except (RuntimeError, ValueError) as exc:
-            raise ModelNotAvailable(f"cannot load CTranslate2 copy {folder}: {exc}") from exc
+            raise ModelNotAvailable(_load_advice(folder, exc)) from exc
 
     def pieces(self) -> MarianPieces:
         if self._pieces is None:
@@ -182,3 +182,11 @@ def thread_split(threads: int | None) -> dict[str, int]:
     if threads < 2:
         return {"inter_threads": 1, "intra_threads": 1}
     return {"inter_threads": 2, "intra_threads": max(1, threads // 2)}
+
+
+def _load_advice(folder: Path, exc: Exception) -> str:
+    reason = str(exc).splitlines()[0]
+    return (
+        f"cannot load CTranslate2 copy {folder} ({reason}); make it again with "
+        "bitext models convert MODEL --force, or use --engine hf"
+    )

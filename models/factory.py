@@ -13,6 +13,7 @@ from models.resolve import ResolvedModel, resolve_model
 ENGINES = ("auto", "hf", "ct2")
 COMPUTE_TYPES = ("auto", "int8", "float32", "float16", "int8_float16")
 DEVICES = ("auto", "cpu", "cuda")
+GPU_ONLY = ("float16", "int8_float16")
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,11 @@ def pick_engine(engine: str, resolved: ResolvedModel) -> str:
 def make_engine(options: EngineOptions, resolved: ResolvedModel) -> Engine:
     """Build (not load) the engine: loading waits until a draft is actually needed."""
     if pick_engine(options.engine, resolved) == "ct2":
-        from models.ct2_engine import CT2Translator, resolve_compute_type
+        from models.ct2_engine import CT2Translator, ct2_device, resolve_compute_type
 
         compute = resolve_compute_type(options.compute_type, options.device, resolved.fingerprint)
+        if compute in GPU_ONLY and ct2_device(options.device) == "cpu":
+            raise InputError(f"--compute-type {compute} needs a GPU; on a CPU use int8 or float32")
         return CT2Translator(
             resolved, options.settings, options.device, options.threads, compute_type=compute
         )

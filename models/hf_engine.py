@@ -15,7 +15,7 @@ from models.base import (
     plan_batches,
     split_sizes,
 )
-from models.pieces import MarianPieces
+from models.pieces import MarianPieces, damaged_model
 from models.resolve import ResolvedModel
 
 
@@ -74,8 +74,8 @@ class HFTranslator:
         try:
             self._tokenizer = MarianTokenizer.from_pretrained(path, local_files_only=True)
             model: Any = MarianMTModel.from_pretrained(path, local_files_only=True)
-        except (OSError, ValueError) as exc:
-            raise ModelNotAvailable(f"cannot load model {self.model_id}: {exc}") from exc
+        except (OSError, ValueError, RuntimeError) as exc:  # torch and sentencepiece: Runtime
+            raise ModelNotAvailable(damaged_model(self.resolved.path, exc)) from exc
         model.generation_config.forced_eos_token_id = None
         dtype = getattr(torch, self.dtype)
         self._model = model.to(device=torch.device(torch_device(self.device)), dtype=dtype).eval()

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from align.errors import ModelNotAvailable
+
 EOS = "</s>"
 UNK = "<unk>"
 PAD = "<pad>"
@@ -32,6 +34,15 @@ _CLEANUPS = (
 )
 
 
+def damaged_model(folder: Path, exc: BaseException) -> str:
+    """One line for a model folder whose files exist but cannot be read."""
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return (
+        f"cannot load the model in {folder} ({reason}); its files look damaged: download it "
+        "again (bitext models pull) or give another --model DIR"
+    )
+
+
 @dataclass
 class MarianPieces:
     """Source encoding and target decoding exactly as ``MarianTokenizer`` does them."""
@@ -46,11 +57,15 @@ class MarianPieces:
             return
         import sentencepiece as spm
 
-        config_path = self.folder / "tokenizer_config.json"
-        if config_path.is_file():
-            self._config = json.loads(config_path.read_text(encoding="utf-8"))
-        self._source = spm.SentencePieceProcessor(model_file=str(self.folder / "source.spm"))
-        self._target = spm.SentencePieceProcessor(model_file=str(self.folder / "target.spm"))
+        try:
+            config_path = self.folder / "tokenizer_config.json"
+            if config_path.is_file():
+                self._config = json.loads(config_path.read_text(encoding="utf-8"))
+            self._source = spm.SentencePieceProcessor(model_file=str(self.folder / "source.spm"))
+            self._target = spm.SentencePieceProcessor(model_file=str(self.folder / "target.spm"))
+        except (OSError, ValueError, RuntimeError) as exc:  # sentencepiece raises RuntimeError
+            self._source = None
+            raise ModelNotAvailable(damaged_model(self.folder, exc)) from exc
 
     def encode(self, text: str) -> list[str]:
         """Encoder pieces ending in ``</s>``: MarianTokenizer's input ids, as strings."""

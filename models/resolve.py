@@ -37,6 +37,8 @@ def resolve_model(model: str) -> ResolvedModel:
 
 
 def _resolve_dir(model: str, path: Path) -> ResolvedModel:
+    if path.is_file():
+        raise ModelNotAvailable(f"--model {model}: is a file; give the MarianMT model's folder")
     if not path.is_dir():
         raise ModelNotAvailable(f"--model {model}: no such directory; give a MarianMT model folder")
     check_marian_dir(path, label=f"--model {model}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass
@@ -21,6 +22,7 @@ from models.resolve import ResolvedModel, check_marian_dir, fingerprint_dir
 QUANTIZATIONS = ("int8", "float32", "int8_float32", "float16", "int8_float16", "bfloat16")
 TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json")
 COPY_INFO = "bitext-convert.json"
+HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?")  # "owner/name" or "name"
 
 
 def cache_root() -> Path:
@@ -101,8 +103,14 @@ def convert(resolved: ResolvedModel, quantization: str = "int8", force: bool = F
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as exc:
+        raise InputError(
+            f"{target.parent}: cannot write converted models here ({exc.strerror}); "
+            "set BITEXT_CACHE_DIR to a writable folder"
+        ) from exc
     try:
         files = [f for f in TOKENIZER_FILES if (resolved.path / f).is_file()]
         converter = TransformersConverter(str(resolved.path), copy_files=files)
@@ -125,8 +133,19 @@ def convert(resolved: ResolvedModel, quantization: str = "int8", force: bool = F
     return target
 
 
+def check_hub_id(model_id: str) -> None:
+    """Before announcing a download: a local folder or a malformed id is not one."""
+    if Path(model_id).is_dir():
+        raise InputError(f"{model_id}: a local folder needs no download; use --model {model_id}")
+    if not HUB_ID.fullmatch(model_id):
+        raise InputError(
+            f"{model_id}: not a hub model id (owner/name, e.g. Helsinki-NLP/opus-mt-zh-en)"
+        )
+
+
 def pull(model_id: str) -> Path:
     """Download a hub model into the normal HF cache; one clear error when offline."""
+    check_hub_id(model_id)
     offline = os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes", "on"}
     if offline:
         raise ModelNotAvailable(

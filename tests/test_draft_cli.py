@@ -55,6 +55,7 @@ def test_warm_cache_never_loads_the_model(
         raise AssertionError("model loaded although every draft was cached")
 
     monkeypatch.setattr("models.ct2_engine.CT2Translator.load", no_load)
+    monkeypatch.setenv("BITEXT_DEBUG", "1")  # let the planted AssertionError through
     args = draft_args(seed_path, tiny_model, tmp_path / "b.json", "--engine", "ct2")
     assert runner.invoke(app, args).exit_code == 0
     first, second = (json.loads((tmp_path / n).read_text())["drafts"] for n in ("a.json", "b.json"))

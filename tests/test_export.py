@@ -194,7 +194,7 @@ def test_export_missing_project_and_self_overwrite(
     assert _bitext(["export", "nope.bitext.json", "-o", "x.tmx"], monkeypatch) == 1
     assert "no such project file" in capsys.readouterr().err
     assert _bitext(["export", str(project_file), "-o", str(project_file)], monkeypatch) == 1
-    assert "the project itself" in capsys.readouterr().err
+    assert "that is an input file" in capsys.readouterr().err
     assert (
         _bitext(["export", str(project_file), "-o", "x.tmx", "--min-score", "2"], monkeypatch) == 1
     )

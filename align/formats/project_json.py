@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -223,12 +224,55 @@ def write_project(path: Path, project: Project) -> None:
 
 def read_project(path: Path) -> Project:
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory; give a project file (NAME.bitext.json)")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such project file; check the path") from exc
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"{path}: not a bitext project (not readable JSON: {exc})") from exc
+        raise InputError(
+            f"{path}: not a bitext project (not readable JSON: {exc}); give a NAME.bitext.json "
+            "(a translation memory becomes one with bitext import)"
+        ) from exc
     check_format(data, str(path))
     validate(data)
-    return project_from_dict(data, str(path))
+    project = project_from_dict(data, str(path))
+    check_consistent(project, str(path))
+    return project
+
+
+def check_consistent(project: Project, name: str) -> None:
+    """What the schema cannot say: beads point at real segments, each segment in one bead.
+
+    A hand-edited or damaged file that breaks this would otherwise fail later, mid-command.
+    """
+    damaged = f"{name}: damaged project"
+    n_src = len(project.source.segments)
+    if len(project.drafts) not in (0, n_src):
+        raise InputError(
+            f"{damaged}: {len(project.drafts)} drafts for {n_src} source segments; "
+            "re-create it with bitext run, draft or align"
+        )
+    _check_side(damaged, "source", n_src, [b.source for b in project.beads])
+    _check_side(damaged, "target", len(project.target.segments), [b.target for b in project.beads])
+    for k, bead in enumerate(project.beads):
+        if not math.isfinite(bead.score):
+            raise InputError(f"{damaged}: bead {k} has score {bead.score}; scores are 0 to 1")
+
+
+def _check_side(damaged: str, side: str, count: int, beads: list[tuple[int, ...]]) -> None:
+    seen: set[int] = set()
+    for k, ids in enumerate(beads):
+        for i in ids:
+            if not 0 <= i < count:
+                raise InputError(
+                    f"{damaged}: bead {k} points at {side} segment {i}, but there are {count}; "
+                    "re-create it or restore a backup"
+                )
+            if i in seen:
+                raise InputError(
+                    f"{damaged}: {side} segment {i} is in two beads (the second is bead {k}); "
+                    "re-create it or restore a backup"
+                )
+            seen.add(i)

@@ -216,12 +216,21 @@ def read_tmx(
 def read_tm_pairs(path: Path, src_lang: str, tgt_lang: str) -> list[tuple[str, str]]:
     """(source, target) texts of every usable unit, for exact-match lookup while drafting."""
     units, _, _ = _read_units(Path(path), src_lang, tgt_lang, None)
-    return [(u.source, u.target) for u in units if u.status is not BeadStatus.REJECTED and u.target]
+    usable = [u for u in units if u.status is not BeadStatus.REJECTED and u.target]
+    pairs = [(u.source, u.target) for u in usable]
+    if not pairs:  # asked for a memory that cannot help: say so rather than draft all by MT
+        raise InputError(
+            f"{path}: no {src_lang} → {tgt_lang} translation units in this TMX; check its "
+            "languages (--tgt-lang) or drop --tm"
+        )
+    return pairs
 
 
 def _read_units(
     path: Path, src_lang: str | None, tgt_lang: str | None, warnings: list[str] | None
 ) -> tuple[list[Unit], str, str]:
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory; give a TMX file")
     if not path.is_file():
         raise InputError(f"{path}: no such TMX file; check the path")
     units: list[Unit] = []

@@ -109,6 +109,8 @@ def load_glossary(path: Path) -> Glossary:
     from align.qa.tbx import read_tbx
 
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory; give a .tsv or .tbx glossary file")
     if not path.is_file():
         raise InputError(f"{path}: no such glossary file; give a .tsv or .tbx file")
     return read_tbx(path) if path.suffix.lower() in {".tbx", ".xml"} else read_glossary_tsv(path)

@@ -1,0 +1,332 @@
+"""Bad input and unsafe outputs end in one line and exit 1, and never cost a user file.
+
+Each case here once ended in a traceback or replaced a file the user still needed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from align.formats.project_json import write_project
+from align.formats.tmx import write_tmx
+from cli.app import main
+from tests.test_formats_helpers import hard_project
+
+ZH = "今天天气很好。\n我们去公园。\n"
+EN = "The weather is fine today.\nWe go to the park.\n"
+
+
+def bitext(args: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
+    """The real entry point, in-process: exit code as a shell sees it."""
+    monkeypatch.setattr(sys, "argv", ["bitext", *[str(a) for a in args]])
+    try:
+        main()
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def one_line_error(capsys: pytest.CaptureFixture[str], *words: str) -> str:
+    """The error is stderr's last line and its only ``bitext: error:`` (progress may precede)."""
+    err = capsys.readouterr().err.strip()
+    assert "Traceback" not in err, err
+    last = err.splitlines()[-1]
+    assert last.startswith("bitext: error:") and err.count("bitext: error:") == 1, err
+    for word in words:
+        assert word in last, err
+    return last
+
+
+@pytest.fixture
+def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BITEXT_CACHE_DIR", str(tmp_path / "cache"))
+    Path("zh.txt").write_text(ZH, encoding="utf-8")
+    Path("en.txt").write_text(EN, encoding="utf-8")
+    write_project(Path("p.json"), hard_project())
+    write_tmx(Path("tm.tmx"), hard_project())
+    Path("somedir").mkdir()
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "p.json", "-o", "somedir", "--to", "tmx"],
+        ["import", "tm.tmx", "-o", "somedir"],
+        ["align", "zh.txt", "en.txt", "-o", "somedir"],
+        ["align", "zh.txt", "en.txt", "--beads-out", "somedir"],
+        ["report", "p.json", "-o", "somedir"],
+        ["report", "p.json", "-o", ""],
+    ],
+)
+def test_output_that_is_a_directory(
+    files: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list
+) -> None:
+    assert bitext(args, monkeypatch) == 1
+    one_line_error(capsys)
+    assert Path("somedir").is_dir()
+
+
+@pytest.mark.parametrize(
+    ("args", "victim"),
+    [
+        (["import", "tm.tmx", "-o", "tm.tmx"], "tm.tmx"),
+        (["report", "p.json", "-o", "p.json"], "p.json"),
+        (["export", "p.json", "-o", "./p.json"], "p.json"),
+        (["align", "zh.txt", "en.txt", "-o", "zh.txt"], "zh.txt"),
+        (["align", "zh.txt", "en.txt", "--beads-out", "en.txt"], "en.txt"),
+        (["align", "zh.txt", "en.txt", "-o", "x.json", "--beads-out", "x.json"], None),
+    ],
+)
+def test_output_that_would_replace_an_input(
+    files: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list,
+    victim: str | None,
+) -> None:
+    before = Path(victim).read_bytes() if victim else b""
+    assert bitext(args, monkeypatch) == 1
+    one_line_error(capsys)
+    if victim:
+        assert Path(victim).read_bytes() == before
+    else:
+        assert not Path("x.json").exists()
+
+
+def test_draft_refuses_to_overwrite_its_document(
+    files: Path,
+    tiny_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["draft", "zh.txt", "-o", "zh.txt", "--model", tiny_model, "--beam", "1", "-q"]
+    assert bitext(args, monkeypatch) == 1
+    one_line_error(capsys, "input file")
+    assert Path("zh.txt").read_text(encoding="utf-8") == ZH
+
+
+def test_output_through_a_symlink_updates_the_file_it_names(
+    files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Path("real.tmx").write_text("old", encoding="utf-8")
+    Path("link.tmx").symlink_to("real.tmx")
+    assert bitext(["export", "p.json", "-o", "link.tmx", "-q"], monkeypatch) == 0
+    assert Path("link.tmx").is_symlink()
+    assert Path("real.tmx").read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_output_to_a_pipe_is_refused(
+    files: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    os.mkfifo("fifo.tmx")
+    assert bitext(["export", "p.json", "-o", "fifo.tmx"], monkeypatch) == 1
+    one_line_error(capsys, "not a regular file")
+    assert Path("fifo.tmx").is_fifo()
+
+
+def _damage(path: Path, change: str) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if change == "index":
+        data["beads"][0]["source"] = [99]
+    elif change == "twice":
+        data["beads"][1]["target"] = data["beads"][0]["target"]
+    elif change == "drafts":
+        data["drafts"] = data["drafts"][:1]
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", ["index", "twice", "drafts"])
+@pytest.mark.parametrize(
+    "command", [["qa"], ["export", "-o", "x.tmx"], ["report"], ["review", "--list"], ["status"]]
+)
+def test_damaged_project(
+    files: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    change: str,
+    command: list,
+) -> None:
+    _damage(Path("p.json"), change)
+    assert bitext([command[0], "p.json", *command[1:]], monkeypatch) == 1
+    one_line_error(capsys, "damaged project")
+
+
+def test_project_with_a_byte_order_mark_loads(files: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    Path("p.json").write_bytes(b"\xef\xbb\xbf" + Path("p.json").read_bytes())
+    assert bitext(["status", "p.json"], monkeypatch) == 0
+
+
+def test_qa_write_waits_for_no_one_and_loses_nothing(
+    files: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A live review holds the lock: qa --write stops instead of being overwritten later."""
+    from align.review.journal import ProjectLock
+
+    lock = ProjectLock(Path("p.json"))
+    lock.acquire()
+    try:
+        assert bitext(["qa", "p.json", "--write"], monkeypatch) == 1
+        one_line_error(capsys, "another bitext review")
+        assert bitext(["qa", "p.json"], monkeypatch) == 0  # reading needs no lock
+    finally:
+        lock.release()
+    assert bitext(["qa", "p.json", "--write", "-q"], monkeypatch) == 0
+
+
+def test_single_key_review_needs_a_terminal(
+    files: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", open(os.devnull))  # noqa: SIM115
+    assert bitext(["review", "p.json", "-k"], monkeypatch) == 1
+    one_line_error(capsys, "-k")
+
+
+def test_review_goes_on_when_the_editor_fails(
+    files: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    monkeypatch.setenv("EDITOR", "false")
+    monkeypatch.setenv("VISUAL", "false")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("E\na\nq\n"))
+    assert bitext(["review", "p.json", "--order", "doc"], monkeypatch) == 0
+    out = capsys.readouterr().out
+    assert "Editing failed" in out and "Traceback" not in out
+    assert json.loads(Path("p.json").read_text(encoding="utf-8"))["beads"][0]["status"] == (
+        "accepted"
+    )
+
+
+def test_utf16_and_latin_heavy_gbk_files_are_read(
+    files: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Path("zh16.txt").write_bytes(ZH.encode("utf-16"))
+    assert bitext(["segment", "zh16.txt"], monkeypatch) == 0
+    assert capsys.readouterr().out.splitlines() == ZH.splitlines()
+    Path("g.tsv").write_bytes("天气\tweather\n公园\tpark|garden\n".encode("gbk"))
+    assert bitext(["qa", "p.json", "-g", "g.tsv", "-q"], monkeypatch) == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "extra"),
+    [
+        ("h.tsv", "source\ttarget\n", []),
+        ("t.tmx", None, ["--src-lang", "zh-CN", "--tgt-lang", "zh-CN"]),
+    ],
+)
+def test_import_that_finds_nothing_usable(
+    files: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    content: str | None,
+    extra: list,
+) -> None:
+    if content is None:
+        shutil.copy("tm.tmx", name)
+    else:
+        Path(name).write_text(content, encoding="utf-8")
+    assert bitext(["import", name, "-o", "new.json", *extra], monkeypatch) == 1
+    one_line_error(capsys)
+    assert not Path("new.json").exists()
+
+
+def test_memory_with_no_usable_units(
+    files: Path,
+    tiny_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    Path("fr.tmx").write_text(
+        '<tmx version="1.4"><header srclang="fr" datatype="plaintext" segtype="sentence" '
+        'adminlang="en" creationtool="t" creationtoolversion="1" o-tmf="t"/><body><tu>'
+        "<tuv xml:lang='fr'><seg>bonjour</seg></tuv><tuv xml:lang='de'><seg>hallo</seg></tuv>"
+        "</tu></body></tmx>",
+        encoding="utf-8",
+    )
+    args = ["run", "zh.txt", "--tm", "fr.tmx", "--model", tiny_model, "--beam", "1", "-q"]
+    assert bitext(args, monkeypatch) == 1
+    one_line_error(capsys, "fr.tmx", "--tm")
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["run", "en.txt"], ["no Chinese characters"]),
+        (["draft", "en.txt", "-o", "d.json"], ["no Chinese characters"]),
+        (["run", "zh.txt", "-r", "zh.txt"], ["looks like Chinese"]),
+        (["run", "zh.txt", "--tgt-lang", "zh"], ["--tgt-lang"]),
+        (["run", "zh.txt", "--tgt-lang", ""], ["language"]),
+    ],
+)
+def test_wrong_languages_stop_before_any_drafting(
+    files: Path,
+    tiny_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list,
+    words: list,
+) -> None:
+    def no_load(self: object) -> None:
+        raise AssertionError("the model was loaded before the input was checked")
+
+    monkeypatch.setattr("models.hf_engine.HFTranslator.load", no_load)
+    assert bitext([*args, "--model", tiny_model, "-q", "--no-cache"], monkeypatch) == 1
+    one_line_error(capsys, *words)
+
+
+@pytest.mark.parametrize("damage", ["weights", "spm"])
+def test_damaged_model_files(
+    files: Path,
+    tiny_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    damage: str,
+) -> None:
+    model = Path(shutil.copytree(tiny_model, "model"))
+    if damage == "weights":
+        weights = next(p for p in model.iterdir() if p.suffix in (".bin", ".safetensors"))
+        weights.write_bytes(weights.read_bytes()[:1000])
+    else:
+        (model / "source.spm").write_text("garbage", encoding="utf-8")
+    args = ["draft", "zh.txt", "-o", "d.json", "--model", model, "--engine", "hf", "-q"]
+    assert bitext([*args, "--no-cache"], monkeypatch) == 1
+    one_line_error(capsys, "damaged", "bitext models pull")
+
+
+def test_model_commands_with_odd_arguments(
+    files: Path,
+    tiny_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert bitext(["models", "pull", tiny_model], monkeypatch) == 1
+    one_line_error(capsys, "needs no download", "--model")
+    assert bitext(["models", "pull", "not a valid id!!"], monkeypatch) == 1
+    one_line_error(capsys, "not a hub model id")
+    monkeypatch.setenv("BITEXT_CACHE_DIR", str(files / "zh.txt"))  # a file, not a folder
+    assert bitext(["models", "convert", tiny_model, "--force"], monkeypatch) == 1
+    one_line_error(capsys, "BITEXT_CACHE_DIR")
+
+
+def test_an_unforeseen_error_is_one_line_unless_debugging(
+    files: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("planted")
+
+    monkeypatch.setattr("cli.status_cmd.load_current", broken, raising=False)
+    monkeypatch.setattr("align.review.journal.read_project", broken)
+    assert bitext(["status", "p.json"], monkeypatch) == 1
+    one_line_error(capsys, "ValueError", "planted", "BITEXT_DEBUG")
+    monkeypatch.setenv("BITEXT_DEBUG", "1")
+    with pytest.raises(ValueError, match="planted"):
+        bitext(["status", "p.json"], monkeypatch)
