@@ -16,11 +16,23 @@ from cli.common import err_console
 class _Group(TyperGroup):
     """Turns library errors into one-line messages for every command and sub-command."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return list(super().parse_args(ctx, args))
+        except typer.TyperException as exc:
+            if not _is_usage_error(exc):
+                raise
+            _usage_error(exc)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise  # exits and usage errors (exit code 2) are typer's own
+        except typer.TyperException as exc:
+            if not _is_usage_error(exc):
+                raise
+            _usage_error(exc)
+        except (typer.Exit, typer.Abort):
+            raise
         except BitextError as exc:
             _fail(str(exc))
         except KeyboardInterrupt:
@@ -36,6 +48,20 @@ class _Group(TyperGroup):
                 f"unexpected {type(exc).__name__}: {exc}; this is a bug in bitext, please "
                 "report it (BITEXT_DEBUG=1 shows where it happened)"
             )
+
+
+def _is_usage_error(exc: typer.TyperException) -> bool:
+    """Exit code 2, but not a bare ``bitext`` or ``bitext models`` (those print their help)."""
+    return getattr(exc, "exit_code", 1) == 2 and type(exc).__name__ != "NoArgsIsHelpError"
+
+
+def _usage_error(exc: typer.TyperException) -> NoReturn:
+    """A wrong option or a missing argument: one line and where to look, exit code 2."""
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "bitext"
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    err_console.print(f"bitext: usage error: {message} (see {where} --help)", markup=False)
+    raise typer.Exit(2) from None
 
 
 def _fail(message: str) -> NoReturn:

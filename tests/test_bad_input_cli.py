@@ -330,3 +330,25 @@ def test_an_unforeseen_error_is_one_line_unless_debugging(
     monkeypatch.setenv("BITEXT_DEBUG", "1")
     with pytest.raises(ValueError, match="planted"):
         bitext(["status", "p.json"], monkeypatch)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["run", "--bogus"], ["align", "zh.txt"], ["--bogus"], ["models", "bogus"], ["nope"]],
+)
+def test_usage_errors_are_one_line_with_exit_2(
+    files: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list
+) -> None:
+    assert bitext(args, monkeypatch) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("bitext: usage error:") and "\n" not in err, err
+    assert err.endswith("--help)")
+
+
+def test_bare_commands_still_print_their_help(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for args in ([], ["models"]):
+        bitext(args, monkeypatch)
+        captured = capsys.readouterr()
+        assert "Usage:" in captured.out + captured.err and "usage error" not in captured.err
