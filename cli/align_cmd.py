@@ -47,7 +47,12 @@ def load_side(path: Path, lang: str, segmented: bool, quiet: bool) -> tuple[str,
     if loaded.encoding == "gb18030":
         info(f"{path}: read as GB18030 (not UTF-8)", quiet)
     if segmented:
-        return loaded.text, _lines_as_segments(loaded.text)
+        segments = _lines_as_segments(loaded.text)
+        blank = [s.id + 1 for s in segments if not s.text.strip()]
+        if blank:  # kept (the line numbers are the bead ids), but worth a look
+            where = ", ".join(map(str, blank[:5])) + (" …" if len(blank) > 5 else "")
+            info(f"{path}: {len(blank)} empty line(s) kept as sentences (line {where})", quiet)
+        return loaded.text, segments
     from align.segment import segment
 
     return loaded.text, segment(loaded.text, lang)
