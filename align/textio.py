@@ -72,15 +72,15 @@ def _looks_binary(data: bytes) -> bool:
 def _utf16(data: bytes) -> str | None:
     """The text of a UTF-16 file (with a byte-order mark, or ASCII-heavy without one)."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        candidates = ["utf-16"]
+        encoding = "utf-16"
     else:
         head = data[:4096]
         even, odd = head[0::2].count(0), head[1::2].count(0)
         if max(even, odd) < len(head) // 4 or min(even, odd) > len(head) // 50:
-            return None  # no side of the byte pairs mostly NUL: not UTF-16 text
-        candidates = ["utf-16-le" if odd > even else "utf-16-be"]
+            return None  # neither byte of the pairs mostly NUL: not UTF-16 text
+        encoding = "utf-16-le" if odd > even else "utf-16-be"
     try:
-        text = data.decode(candidates[0])
+        text = data.decode(encoding)
     except UnicodeDecodeError:
         return None
     return text.removeprefix("\ufeff")

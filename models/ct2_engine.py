@@ -26,8 +26,6 @@ from models.cpu_tuning import prefer_avx512, reuse_freed_buffers
 from models.pieces import MarianPieces
 from models.resolve import ResolvedModel
 
-COMPUTE_TYPES = ("auto", "int8", "float32", "float16", "int8_float16")
-
 
 def ct2_device(device: str) -> str:
     if device != "auto":
