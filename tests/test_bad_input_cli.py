@@ -220,6 +220,13 @@ def test_utf16_and_latin_heavy_gbk_files_are_read(
     [
         ("h.tsv", "source\ttarget\n", []),
         ("t.tmx", None, ["--src-lang", "zh-CN", "--tgt-lang", "zh-CN"]),
+        (
+            "v2.xlf",
+            '<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="zh">'
+            '<file id="f"><unit id="1"><segment><source>你好</source><target>hi</target>'
+            "</segment></unit></file></xliff>",
+            [],
+        ),
     ],
 )
 def test_import_that_finds_nothing_usable(

@@ -213,7 +213,10 @@ def validate(data: dict[str, Any]) -> None:
     except fastjsonschema.JsonSchemaValueException as exc:
         where = "/".join(str(p) for p in exc.path[1:]) or "(top level)"
         message = exc.message.split(" ", 1)[1] if exc.message.startswith("data") else exc.message
-        raise InputError(f"project is not valid {FORMAT} at {where}: {message}") from exc
+        raise InputError(
+            f"project is not valid {FORMAT} at {where}: {message}; fix that field or re-create "
+            "the project"
+        ) from exc
 
 
 def write_project(path: Path, project: Project) -> None:

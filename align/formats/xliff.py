@@ -20,6 +20,7 @@ tools collapse whitespace, and matching is on exact text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -170,12 +171,17 @@ def _clean(text: str, unit_id: int, where: str, warnings: list[str]) -> str:
     return safe
 
 
+_XLIFF2 = re.compile(rb"<(?:\w+:)?xliff\b[^>]*\bversion\s*=\s*[\"']2", re.S)
+
+
 def read_xliff(path: Path, warnings: list[str] | None = None) -> Project:
     """Read trans-units back (first ``<file>``'s languages); bitext's context group, when a CAT
     tool kept it, restores the exact status, else ``state``/``approved`` decide it."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such XLIFF file; check the path")
+    if _XLIFF2.search(path.read_bytes()[:4096]):
+        raise InputError(f"{path}: XLIFF 2 is not supported; export XLIFF 1.2 from the CAT tool")
     units: list[Unit] = []
     langs: tuple[str, str] | None = None
     try:
