@@ -16,10 +16,12 @@ from align.errors import InputError
 from align.model import Bead, Draft, Project, Segment, Side
 from align.textio import read_text
 from cli.common import (
+    Overwrite,
     Quiet,
     check_chinese,
     check_english,
     check_outputs,
+    check_review_kept,
     err_console,
     info,
     progress_bars,
@@ -31,12 +33,21 @@ DOUBT_SHARE = 0.5
 DOUBT_MIN_BEADS = 20
 
 
+def _lines(text: str, keepends: bool = False) -> list[str]:
+    """Lines split at newlines only (the reader made every line end a \\n): U+2028, a form
+    feed or NEL inside a line stay in it, as a one-sentence-per-line file means."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line + "\n" for line in lines] if keepends else lines
+
+
 def _lines_as_segments(text: str) -> list[Segment]:
     """One segment per line, kept exactly as written (``--segmented``)."""
     segments: list[Segment] = []
     pos = 0
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip("\r\n")
+    for line in _lines(text, keepends=True):
+        body = line.rstrip("\n")
         segments.append(Segment(len(segments), body, paragraph=0, start=pos, end=pos + len(body)))
         pos += len(line)
     return segments
@@ -72,7 +83,7 @@ def load_drafts(path: Path, count: int) -> list[Draft]:
         drafts = [d.text if d else "" for d in read_project(path).drafts]
         model, engine = f"project:{path.name}", "project"
     else:
-        drafts = read_text(path).text.splitlines()
+        drafts = _lines(read_text(path).text)
         model, engine = f"file:{path.name}", "external"
     if len(drafts) != count:
         raise InputError(
@@ -132,6 +143,7 @@ def align_files(
         bool, typer.Option("--json", help="Print a JSON summary on stdout instead of beads.")
     ] = False,
     quiet: Quiet = False,
+    overwrite: Overwrite = False,
 ) -> None:
     """Align Chinese sentences with their English translation (n:m beads with scores).
 
@@ -142,6 +154,7 @@ def align_files(
 
     started = time.perf_counter()
     check_outputs({"-o": out, "--beads-out": beads_out}, [zh, en, drafts])
+    check_review_kept(out, overwrite)
     zh_text, src = load_side(zh, "zh", segmented, quiet)
     en_text, tgt = load_side(en, "en", segmented, quiet)
     check_languages(zh, zh_text, en, en_text)

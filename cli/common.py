@@ -29,6 +29,12 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 Quiet = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bars or summary on stderr.")
 ]
+Overwrite = Annotated[
+    bool,
+    typer.Option(
+        "--overwrite", help="Replace an output project even if it holds review decisions."
+    ),
+]
 
 
 class _SpeedColumn(ProgressColumn):
@@ -51,8 +57,39 @@ def check_outputs(outputs: dict[str, Path | None], inputs: list[Path | None]) ->
             output_target(path)
 
 
+def check_review_kept(project: Path | None, overwrite: bool) -> None:
+    """An output project holding review work is replaced only on request, never mid-review.
+
+    Re-running a command onto last week's reviewed project would otherwise wipe the decisions
+    without a word; a review open in another terminal would later overwrite the new file.
+    """
+    if project is None or not project.is_file():
+        return
+    from align.errors import BitextError
+    from align.model import BeadStatus
+    from align.review.journal import ProjectLock, load_current
+
+    lock = ProjectLock(project)
+    lock.acquire()  # one line naming the pid when a review has it open
+    lock.release()
+    if overwrite:
+        return
+    try:
+        beads = load_current(project).beads
+    except BitextError:
+        return  # not a readable project: nothing reviewed to lose
+    reviewed = sum(
+        b.status is not BeadStatus.PENDING or b.text is not None or bool(b.note) for b in beads
+    )
+    if reviewed:
+        raise InputError(
+            f"{project}: holds {reviewed} reviewed bead(s); write elsewhere, or add --overwrite "
+            "to replace them"
+        )
+
+
 def check_chinese(path: Path, text: str) -> None:
-    if text.strip() and not _HAN.search(text):
+    if not _HAN.search(text):
         raise InputError(
             f"{path}: no Chinese characters found; give the Chinese text (the English goes second)"
         )

@@ -10,7 +10,15 @@ from typing import Annotated
 import typer
 
 from align.pipeline import build_project
-from cli.common import Quiet, check_chinese, check_outputs, info, progress_bars
+from cli.common import (
+    Overwrite,
+    Quiet,
+    check_chinese,
+    check_outputs,
+    check_review_kept,
+    info,
+    progress_bars,
+)
 from cli.options import (
     DEFAULT_MODEL_ID,
     BatchOpt,
@@ -51,12 +59,14 @@ def draft(
         bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
     ] = False,
     quiet: Quiet = False,
+    overwrite: Overwrite = False,
 ) -> None:
     """Segment DOCUMENT and draft every sentence; no alignment to a reference, no TMX."""
     from align.formats.project_json import write_project
 
     started = time.perf_counter()
     check_outputs({"-o": output}, [document])
+    check_review_kept(output, overwrite)
     source = load_document(document, "zh", quiet)
     check_chinese(document, source.text)
     options = engine_options(

@@ -11,7 +11,7 @@ import typer
 from align.errors import InputError
 from align.formats.units import lang_matches
 from align.model import Project
-from cli.common import Quiet, check_outputs, info
+from cli.common import Overwrite, Quiet, check_outputs, check_review_kept, info
 from cli.export_cmd import ExportFormat, format_for, print_warnings
 
 
@@ -39,6 +39,7 @@ def import_file(
         bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
     ] = False,
     quiet: Quiet = False,
+    overwrite: Overwrite = False,
 ) -> None:
     """Turn a translation memory into a bitext project (one bead per unit) for review or export."""
     from align.formats.exporters import import_file as read_any
@@ -52,6 +53,7 @@ def import_file(
         )
     out = output or Path(file.name.rsplit(".", 1)[0] + ".bitext.json")
     check_outputs({"-o": out}, [file])
+    check_review_kept(out, overwrite)
     warnings: list[str] = []
     project = read_any(fmt.value, file, warnings, src_lang=src_lang, tgt_lang=tgt_lang)
     check_imported(file, project)

@@ -47,7 +47,7 @@ def reviewer_name(given: str | None) -> str:
 
 def parse_set(items: list[str], beads: int) -> list[tuple[int, Verdict]]:
     """``ID=accepted`` → (0-based index, verdict); IDs are the 1-based numbers --list shows."""
-    out = []
+    out: list[tuple[int, Verdict]] = []
     for item in items:
         key, sep, value = item.partition("=")
         try:
@@ -60,6 +60,12 @@ def parse_set(items: list[str], beads: int) -> list[tuple[int, Verdict]]:
         if not sep or not 1 <= number <= beads:
             raise typer.BadParameter(
                 f"{item!r}: no bead {key}; IDs run from 1 to {beads}", param_hint="--set"
+            )
+        earlier = next((v for i, v in out if i == number - 1), None)
+        if earlier is not None and earlier != verdict:
+            raise typer.BadParameter(
+                f"bead {number} is set to both {earlier.value} and {verdict.value}; give one",
+                param_hint="--set",
             )
         out.append((number - 1, verdict))
     return out

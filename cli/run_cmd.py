@@ -18,7 +18,16 @@ from align.pipeline import Document, build_project
 from align.qa import qa_project
 from align.textio import ensure_output_dir, read_text
 from align.tm import with_memory
-from cli.common import Quiet, check_chinese, check_english, check_outputs, info, progress_bars
+from cli.common import (
+    Overwrite,
+    Quiet,
+    check_chinese,
+    check_english,
+    check_outputs,
+    check_review_kept,
+    info,
+    progress_bars,
+)
 from cli.options import (
     DEFAULT_MODEL_ID,
     BatchOpt,
@@ -106,6 +115,7 @@ def run(
     ] = False,
     quiet: Quiet = False,
     glossary: GlossaryOpt = None,
+    overwrite: Overwrite = False,
 ) -> None:
     """Segment, draft with MarianMT, align, and write NAME.bitext.json and NAME.tmx."""
     started = time.perf_counter()
@@ -122,6 +132,7 @@ def run(
         {"project": outdir / f"{name}.bitext.json", "TMX": outdir / f"{name}.tmx"},
         [document, reference, tm, glossary],
     )
+    check_review_kept(outdir / f"{name}.bitext.json", overwrite)
     options = engine_options(
         model, engine, compute_type, beam, batch_size, max_length, threads, device, no_cache
     )

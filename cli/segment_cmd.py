@@ -50,7 +50,7 @@ def segment(
     ] = False,
     quiet: Quiet = False,
 ) -> None:
-    """Split FILE into sentences and print one per line (headings included, markup removed)."""
+    """Split FILE into sentences and print one per line (headings included, without their #)."""
     loaded = read_text(file)
     if loaded.encoding == "gb18030":
         info(f"{file}: read as GB18030 (not UTF-8)", quiet)

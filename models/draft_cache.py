@@ -7,10 +7,11 @@ and the next run resumes from there; a reader never sees half a batch.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -80,26 +81,39 @@ class DraftCache:
             raise RuntimeError("DraftCache used outside its `with` block")
         return self._db
 
+    @contextlib.contextmanager
+    def _damage_is_advice(self) -> Iterator[None]:
+        """A cache damaged on disk (or by another program) costs one line, not a traceback."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            raise InputError(
+                f"draft cache {self.path}: damaged ({exc}); delete it (drafts are made again) "
+                "or pass --no-cache"
+            ) from exc
+
     def get_many(self, keys: Iterable[str]) -> dict[str, CachedDraft]:
         wanted = list(dict.fromkeys(keys))
         found: dict[str, CachedDraft] = {}
-        for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT key, text, flags FROM drafts WHERE key IN ({marks})", chunk
-            )
-            for key, text, flags in rows:
-                found[key] = CachedDraft(text, tuple(json.loads(flags)))
+        with self._damage_is_advice():
+            for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self.db.execute(
+                    f"SELECT key, text, flags FROM drafts WHERE key IN ({marks})", chunk
+                )
+                for key, text, flags in rows:
+                    found[key] = CachedDraft(text, tuple(json.loads(flags)))
         return found
 
     def put_many(self, items: dict[str, CachedDraft]) -> None:
         """Store one batch and commit it, so it survives whatever happens next."""
-        with self.db:
+        with self._damage_is_advice(), self.db:
             self.db.executemany(
                 "INSERT OR REPLACE INTO drafts (key, text, flags) VALUES (?, ?, ?)",
                 [(k, d.text, json.dumps(list(d.flags))) for k, d in items.items()],
             )
 
     def __len__(self) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM drafts").fetchone()[0])
+        with self._damage_is_advice():
+            return int(self.db.execute("SELECT COUNT(*) FROM drafts").fetchone()[0])

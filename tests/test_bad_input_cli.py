@@ -359,3 +359,112 @@ def test_bare_commands_still_print_their_help(
         bitext(args, monkeypatch)
         captured = capsys.readouterr()
         assert "Usage:" in captured.out + captured.err and "usage error" not in captured.err
+
+
+def test_reviewed_project_is_not_wiped_by_a_rerun(
+    files: Path,
+    tiny_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    draft = ["draft", "zh.txt", "-o", "d.json", "--model", tiny_model, "--beam", "1", "-q"]
+    assert bitext(draft, monkeypatch) == 0
+    assert bitext(draft, monkeypatch) == 0  # nothing reviewed yet: replaced freely
+    assert bitext(["review", "d.json", "--set", "1=accepted", "-q"], monkeypatch) == 0
+    before = Path("d.json").read_bytes()
+    assert bitext(draft, monkeypatch) == 1
+    one_line_error(capsys, "1 reviewed bead", "--overwrite")
+    assert Path("d.json").read_bytes() == before
+    align = ["align", "zh.txt", "en.txt", "-o", "d.json", "-q"]
+    assert bitext(align, monkeypatch) == 1
+    one_line_error(capsys, "--overwrite")
+    assert bitext([*draft, "--overwrite"], monkeypatch) == 0
+    assert json.loads(Path("d.json").read_text(encoding="utf-8"))["beads"][0]["status"] == (
+        "pending"
+    )
+
+
+def test_no_command_writes_a_project_under_a_live_review(
+    files: Path,
+    tiny_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from align.review.journal import ProjectLock
+
+    lock = ProjectLock(Path("p.json"))
+    lock.acquire()
+    try:
+        for args in (
+            ["align", "zh.txt", "en.txt", "-o", "p.json", "--overwrite"],
+            ["import", "tm.tmx", "-o", "p.json", "--overwrite"],
+            ["draft", "zh.txt", "-o", "p.json", "--model", tiny_model, "--overwrite"],
+        ):
+            before = Path("p.json").read_bytes()
+            assert bitext([*args, "-q"], monkeypatch) == 1, args
+            one_line_error(capsys, "another bitext review")
+            assert Path("p.json").read_bytes() == before
+    finally:
+        lock.release()
+
+
+def test_ctrl_c_while_loading_ends_quietly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import cli.app
+    from cli.entry import main as entry
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli.app, "main", interrupted)
+    with pytest.raises(SystemExit) as exit_info:
+        entry()
+    assert exit_info.value.code == 130
+    assert capsys.readouterr().err.strip().startswith("bitext: interrupted")
+
+
+def test_damaged_draft_cache(
+    files: Path,
+    tiny_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import sqlite3
+
+    Path("cache").mkdir()
+    with sqlite3.connect(Path("cache") / "drafts.sqlite3") as db:  # another program's table
+        db.execute("CREATE TABLE drafts (key TEXT PRIMARY KEY, text INTEGER)")
+    args = ["draft", "zh.txt", "-o", "d.json", "--model", tiny_model, "--beam", "1", "-q"]
+    assert bitext(args, monkeypatch) == 1
+    one_line_error(capsys, "draft cache", "damaged", "--no-cache")
+
+
+def test_segmented_lines_break_at_newlines_only(
+    files: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Path("dr.txt").write_text("Good\u2028weather\x0ctoday.\nWe go\x85to the park.\n", "utf-8")
+    Path("en1.txt").write_text("The weather\u2028is fine today.\nWe go to the park.\n", "utf-8")
+    args = ["align", "zh.txt", "en1.txt", "--segmented", "--drafts", "dr.txt", "--json", "-q"]
+    assert bitext(args, monkeypatch) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["source_sentences"] == summary["target_sentences"] == 2
+
+
+def test_document_with_only_whitespace(
+    files: Path,
+    tiny_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    Path("ws.md").write_text("   \n\n\t\n\u3000\n", encoding="utf-8")
+    assert bitext(["run", "ws.md", "--model", tiny_model, "-q"], monkeypatch) == 1
+    one_line_error(capsys, "ws.md")
+
+
+def test_one_bead_set_two_ways_is_a_usage_error(
+    files: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["review", "p.json", "--set", "1=accepted", "--set", "1=rejected"]
+    assert bitext(args, monkeypatch) == 2
+    assert "both accepted and rejected" in capsys.readouterr().err
