@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 import warnings
 from collections.abc import Callable
 from types import ModuleType
@@ -22,8 +23,10 @@ T = TypeVar("T")
 
 def kernel(name: str, rows: int = KERNEL_ROWS) -> ModuleType | None:
     """``align.<name>`` for a lattice of ``rows`` rows, or None: use the numpy/Python code."""
-    if rows < KERNEL_ROWS or name in _failed or os.environ.get("BITEXT_NUMBA", "1") == "0":
+    if name in _failed or os.environ.get("BITEXT_NUMBA", "1") == "0":
         return None
+    if rows < KERNEL_ROWS and f"align.{name}" not in sys.modules:
+        return None  # not worth loading numba for; once loaded, it is faster at any size
     try:
         return importlib.import_module(f"align.{name}")
     except ImportError:
