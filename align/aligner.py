@@ -407,8 +407,11 @@ def _changed_rows(
 def _windows(path: list[PathBead], changed: np.ndarray, pad: int) -> list[tuple[int, int]]:
     """Runs [k0, k1) of path beads within ``pad`` beads of an unsure one over a changed row."""
     spans: list[tuple[int, int]] = []
-    for k, p in enumerate(path):
-        if not changed[p.i0 : p.i1].any() or p.posterior > SURE:
+    before = np.concatenate([[0], np.cumsum(changed)])  # changed rows before each row
+    starts = np.fromiter((p.i0 for p in path), dtype=np.int64, count=len(path))
+    ends = np.fromiter((p.i1 for p in path), dtype=np.int64, count=len(path))
+    for k in np.flatnonzero(before[ends] > before[starts]).tolist():
+        if path[k].posterior > SURE:
             continue
         lo, hi = max(k - pad, 0), min(k + pad + 1, len(path))
         if spans and lo <= spans[-1][1]:
