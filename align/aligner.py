@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -73,6 +74,7 @@ from align.relearn import extend, learn_links
 from align.search import Band, BandTooNarrow, CostFn, PathBead, full_band, search
 from align.similarity import SideFeatures, Vocab, pair_coverage, source_features, target_features
 
+_STEMS = operator.itemgetter(1)  # a unit's English stem-id set
 WINDOW_PAD = 1  # beads either side of a changed sentence that a long text's second pass revisits
 SURE = 0.95  # ... and only beads less certain than this (a sure bead rarely flips)
 BLOCK = 4000  # rows of a long text's band searched at a time ...
@@ -394,11 +396,12 @@ def _changed_rows(
     Only there can a bead's cost change, so only there can the second pass find anything new.
     """
     changed = np.zeros(len(sf.units), dtype=bool)
+    keys = learnt.keys()
     for k, p in enumerate(path):
         for i in range(p.i0, p.i1):
-            new = [w for _, stems in sf.units[i] for w in learnt.get(stems, ())]
-            if not new:
+            if keys.isdisjoint(map(_STEMS, sf.units[i])):  # in C: most rows learnt nothing
                 continue
+            new = [w for _, stems in sf.units[i] for w in learnt.get(stems, ())]
             lo, hi = path[max(k - pad, 0)].j0, path[min(k + pad, len(path) - 1)].j1
             changed[i] = any(w in tf.union[j] for j in range(lo, hi) for w in new)
     return changed
