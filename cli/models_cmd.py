@@ -72,7 +72,7 @@ def convert(
     from models.resolve import resolve_model
     from models.store import convert as convert_model
 
-    resolved = resolve_model(model)
+    resolved = resolve_model(model, option="")
     info(f"converting {resolved.model_id} ({quantization}) …")
     typer.echo(str(convert_model(resolved, quantization, force=force)))
 
@@ -84,7 +84,7 @@ def model_info(model: ModelArg = DEFAULT_MODEL, as_json: JsonOpt = False) -> Non
     from models.store import as_json as item_json
     from models.store import converted_copies, dir_size
 
-    resolved = resolve_model(model)
+    resolved = resolve_model(model, option="")
     config = json.loads((resolved.path / "config.json").read_text(encoding="utf-8"))
     copies = [item_json(c) for c in converted_copies(resolved.fingerprint)]
     data: dict[str, object] = {

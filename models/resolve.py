@@ -28,20 +28,23 @@ class ResolvedModel:
     fingerprint: str
 
 
-def resolve_model(model: str) -> ResolvedModel:
-    """Map ``--model`` (a directory or a hub id) to a verified local Marian model directory."""
+def resolve_model(model: str, option: str = "--model") -> ResolvedModel:
+    """Map ``--model`` (a directory or a hub id) to a verified local Marian model directory.
+
+    ``option`` names where the user gave it, for messages ("" for a positional argument).
+    """
     path = Path(model).expanduser()
     if path.exists() or model.startswith((".", "/", "~")) or model.count("/") > 1:
-        return _resolve_dir(model, path)
+        return _resolve_dir(f"{option} {model}".strip(), path)
     return _resolve_hub_id(model)
 
 
-def _resolve_dir(model: str, path: Path) -> ResolvedModel:
+def _resolve_dir(label: str, path: Path) -> ResolvedModel:
     if path.is_file():
-        raise ModelNotAvailable(f"--model {model}: is a file; give the MarianMT model's folder")
+        raise ModelNotAvailable(f"{label}: is a file; give the MarianMT model's folder")
     if not path.is_dir():
-        raise ModelNotAvailable(f"--model {model}: no such directory; give a MarianMT model folder")
-    check_marian_dir(path, label=f"--model {model}")
+        raise ModelNotAvailable(f"{label}: no such directory; give a MarianMT model folder")
+    check_marian_dir(path, label=label)
     return ResolvedModel(str(path.resolve()), path, "local", fingerprint_dir(path))
 
 

@@ -468,3 +468,13 @@ def test_one_bead_set_two_ways_is_a_usage_error(
     args = ["review", "p.json", "--set", "1=accepted", "--set", "1=rejected"]
     assert bitext(args, monkeypatch) == 2
     assert "both accepted and rejected" in capsys.readouterr().err
+
+
+def test_folder_in_place_of_the_review_lock(
+    files: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Path("p.json.lock").mkdir()
+    assert bitext(["review", "p.json", "--set", "1=accepted"], monkeypatch) == 1
+    one_line_error(capsys, "rename it")
+    assert bitext(["models", "info", "zh.txt"], monkeypatch) == 1
+    assert "--model" not in one_line_error(capsys, "is a file")

@@ -97,6 +97,10 @@ class ProjectLock:
         while True:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except IsADirectoryError as exc:
+                raise InputError(
+                    f"{self.path}: a folder where bitext keeps its review lock; rename it"
+                ) from exc
             except OSError as exc:
                 raise InputError(
                     f"{self.path}: cannot create the review lock ({exc.strerror}); "
