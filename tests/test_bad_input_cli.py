@@ -478,3 +478,20 @@ def test_folder_in_place_of_the_review_lock(
     one_line_error(capsys, "rename it")
     assert bitext(["models", "info", "zh.txt"], monkeypatch) == 1
     assert "--model" not in one_line_error(capsys, "is a file")
+
+
+def test_import_says_which_values_it_replaced(
+    files: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        {"source": "你好", "target": "hello", "score": "x", "status": "weird"},
+        {"source": "再见", "target": "bye", "score": 0.5, "status": "accepted"},
+        {"source": "好", "target": "good", "score": 7},
+    ]
+    Path("t.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert bitext(["import", "t.jsonl", "-o", "t.json", "-q"], monkeypatch) == 0
+    err = capsys.readouterr().err
+    assert "t.jsonl:1: score 'x'" in err and "t.jsonl:1: status 'weird'" in err
+    assert "t.jsonl:3: score 7" in err and "t.jsonl:2" not in err
+    beads = json.loads(Path("t.json").read_text(encoding="utf-8"))["beads"]
+    assert [b["status"] for b in beads] == ["pending", "accepted", "pending"]

@@ -16,10 +16,9 @@ from align.errors import InputError
 from align.formats.units import (
     ExportReport,
     Unit,
+    checked_meta,
     export_langs,
     parse_origin,
-    parse_score,
-    parse_status,
     project_from_units,
     project_units,
 )
@@ -70,7 +69,7 @@ def read_jsonl(path: Path, warnings: list[str] | None = None) -> Project:
     if not records:
         raise InputError(f"{path}: no pairs in this JSONL file; export one with bitext export")
     src, tgt = records[0][1].get("src_lang", "zh-CN"), records[0][1].get("tgt_lang", "en")
-    units = (_unit(path, line, rec) for line, rec in records)
+    units = (_unit(path, line, rec, warnings) for line, rec in records)
     return project_from_units(units, src, tgt, str(path))
 
 
@@ -93,17 +92,19 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise InputError(f"{path}: not UTF-8; JSONL files are UTF-8") from exc
 
 
-def _unit(path: Path, line_no: int, rec: dict[str, Any]) -> Unit:
+def _unit(path: Path, line_no: int, rec: dict[str, Any], warnings: list[str] | None) -> Unit:
     source, target = rec.get("source"), rec.get("target")
     if not isinstance(source, str) or not isinstance(target, str):
         raise InputError(f"{path}:{line_no}: needs string fields 'source' and 'target'")
     origin, model = parse_origin(str(rec.get("origin", "human")))
+    where = f"{path}:{line_no}"
+    score, status = checked_meta(rec.get("score"), rec.get("status"), where, warnings)
     return Unit(
         id=rec["id"] if isinstance(rec.get("id"), int) else line_no,
         source=source,
         target=target,
-        score=parse_score(rec.get("score")),
-        status=parse_status(rec.get("status")),
+        score=score,
+        status=status,
         origin=origin,
         model=model,
         flags=tuple(str(f) for f in rec.get("flags", ())),

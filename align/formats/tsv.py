@@ -16,10 +16,9 @@ from align.errors import InputError
 from align.formats.units import (
     ExportReport,
     Unit,
+    checked_meta,
     export_langs,
     parse_origin,
-    parse_score,
-    parse_status,
     project_from_units,
     project_units,
 )
@@ -102,13 +101,14 @@ def read_tsv(path: Path, warnings: list[str] | None = None) -> Project:
             return cells[col[name]] if name in col else ""
 
         origin, model = parse_origin(get("origin") or "human")
+        score, status = checked_meta(get("score"), get("status"), f"{path}:{row_no}", warnings)
         units.append(
             Unit(
                 id=int(get("id")) if get("id").isdigit() else row_no - 1,
                 source=cells[src_col],
                 target=cells[tgt_col],
-                score=parse_score(get("score")),
-                status=parse_status(get("status")),
+                score=score,
+                status=status,
                 origin=origin,
                 model=model,
                 flags=tuple(f for f in get("flags").split(";") if f),

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from align import __version__
 from align.errors import InputError
@@ -191,6 +192,28 @@ def parse_score(value: str | float | None) -> float:
     except (TypeError, ValueError):
         return 1.0
     return min(1.0, max(0.0, score)) if score == score else 1.0
+
+
+def checked_meta(
+    score: Any, status: Any, where: str, warnings: list[str] | None
+) -> tuple[float, BeadStatus]:
+    """Score and status of an imported row; an unreadable value is replaced, and said so."""
+    parsed_score = parse_score(score)
+    parsed_status = parse_status(status if isinstance(status, str) else None)
+    if warnings is not None:
+        if score not in (None, "") and _unreadable_score(score):
+            warnings.append(f"{where}: score {score!r} is not a number in 0-1; kept as 1.0")
+        if status not in (None, "") and parsed_status.value != str(status).strip():
+            warnings.append(f"{where}: status {status!r} is unknown; kept as pending")
+    return parsed_score, parsed_status
+
+
+def _unreadable_score(value: Any) -> bool:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return True
+    return not 0.0 <= number <= 1.0
 
 
 def project_from_units(
