@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from align.errors import InputError
-from align.formats.units import lang_matches
+from align.formats.units import same_language
 from align.model import Project
 from cli.common import Overwrite, Quiet, check_outputs, check_review_kept, info
 from cli.export_cmd import ExportFormat, format_for, print_warnings
@@ -81,7 +81,7 @@ def check_imported(file: Path, project: Project) -> None:
             f"{file}: no translation units ({src} → {tgt}) found; check the file's contents "
             "and languages (--src-lang, --tgt-lang)"
         )
-    if lang_matches(src, tgt) or lang_matches(tgt, src):
+    if same_language(src, tgt):
         raise InputError(
             f"{file}: source and target are both {src}/{tgt}; give --src-lang and --tgt-lang"
         )

@@ -43,6 +43,7 @@ from align.formats.units import (
     parse_status,
     project_from_units,
     project_units,
+    same_language,
     utf16_length,
     xml_safe,
 )
@@ -90,7 +91,7 @@ def write_tmx_units(
 ) -> ExportReport:
     """Stream ``units`` into a TMX at ``path`` (atomically); the core of :func:`write_tmx`."""
     src_lang, tgt_lang = normalise_lang(src_lang), normalise_lang(tgt_lang)
-    if lang_matches(src_lang, tgt_lang) or lang_matches(tgt_lang, src_lang):
+    if same_language(src_lang, tgt_lang):
         raise InputError(
             f"source and target language are both {src_lang}/{tgt_lang}; "
             "give different tags with --src-lang/--tgt-lang"

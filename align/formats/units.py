@@ -120,6 +120,11 @@ def lang_matches(wanted: str, found: str) -> bool:
     return want == have or ("-" not in want and have.split("-")[0] == want)
 
 
+def same_language(a: str, b: str) -> bool:
+    """``zh`` and ``zh-CN`` are one language: a memory with both sides in it is no memory."""
+    return lang_matches(a, b) or lang_matches(b, a)
+
+
 def xml_safe(text: str) -> tuple[str, str]:
     """Return ``text`` without characters XML 1.0 forbids, and a list of what was removed."""
     if _XML_FORBIDDEN.search(text) is None:
