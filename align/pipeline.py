@@ -22,6 +22,7 @@ from align.model import (
     Side,
 )
 from align.segment import segment
+from align.semantic import BlockVectors, SentenceEncoder, block_vectors, count_blocks
 from align.tm import TM_ENGINE
 from models.base import ProgressCallback, Translator
 
@@ -60,13 +61,31 @@ def pair_with_drafts(count: int, drafts: Sequence[Draft] = ()) -> list[Bead]:
     ]
 
 
+def encode_sides(
+    src: Sequence[Segment],
+    tgt: Sequence[Segment],
+    encoder: SentenceEncoder | None,
+    progress: Callable[[str, int], ProgressCallback | None] | None = None,
+) -> BlockVectors | None:
+    """The aligner's sentence vectors, when an encoder is given."""
+    if encoder is None:
+        return None
+    total = count_blocks(len(src), len(tgt))
+    tick = progress("encoding sentence groups", total) if progress else None
+    return block_vectors([s.text for s in src], [s.text for s in tgt], encoder, progress=tick)
+
+
 def build_project(
     source: Document,
     translator: Translator,
     reference: Document | None = None,
     progress: Callable[[str, int], ProgressCallback | None] | None = None,
+    encoder: SentenceEncoder | None = None,
 ) -> Project:
-    """Run every stage on one document; ``progress(stage, total)`` may return a tick callback."""
+    """Run every stage on one document; ``progress(stage, total)`` may return a tick callback.
+
+    ``encoder`` adds the sentence-meaning signal to the alignment with a reference.
+    """
     src_segments = segment(source.text, source.lang)
     tick = progress("drafting", len(src_segments)) if progress else None
     drafts = draft_segments(src_segments, translator, tick)
@@ -76,9 +95,16 @@ def build_project(
     else:
         tgt_segments = segment(reference.text, reference.lang)
         target = Side(reference.lang, reference.path, tuple(tgt_segments))
+        vectors = encode_sides(src_segments, tgt_segments, encoder, progress)
         # Segments (not bare strings) carry paragraph numbers: soft anchors for the aligner.
         tick = progress("aligning", len(src_segments)) if progress else None
-        beads = align(src_segments, tgt_segments, drafts=[d.text for d in drafts], progress=tick)
+        beads = align(
+            src_segments,
+            tgt_segments,
+            drafts=[d.text for d in drafts],
+            semantic=vectors,
+            progress=tick,
+        )
     return Project(
         source=Side(source.lang, source.path, tuple(src_segments)),
         target=target,

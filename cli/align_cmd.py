@@ -18,6 +18,7 @@ from align.textio import read_text
 from cli.common import (
     Overwrite,
     Quiet,
+    Semantic,
     check_chinese,
     check_english,
     check_outputs,
@@ -25,6 +26,7 @@ from cli.common import (
     err_console,
     info,
     progress_bars,
+    sentence_encoder,
 )
 
 # most beads doubtful: on MAC-Dev at most 15% of a chapter's beads score < 0.5, for a text
@@ -144,6 +146,7 @@ def align_files(
     ] = False,
     quiet: Quiet = False,
     overwrite: Overwrite = False,
+    semantic: Semantic = False,
 ) -> None:
     """Align Chinese sentences with their English translation (n:m beads with scores).
 
@@ -151,6 +154,7 @@ def align_files(
     """
     from align.aligner import align
     from align.formats.beads import format_bead, write_beads
+    from align.pipeline import encode_sides
 
     started = time.perf_counter()
     check_outputs({"-o": out, "--beads-out": beads_out}, [zh, en, drafts])
@@ -159,12 +163,15 @@ def align_files(
     en_text, tgt = load_side(en, "en", segmented, quiet)
     check_languages(zh, zh_text, en, en_text)
     draft_list = load_drafts(drafts, len(src)) if drafts else None
+    encoder = sentence_encoder(semantic)
     with progress_bars(quiet) as progress:
+        vectors = encode_sides(src, tgt, encoder, progress)
         beads = align(
             src,
             tgt,
             drafts=[d.text for d in draft_list] if draft_list else None,
             hard_paragraphs=hard_paragraphs,
+            semantic=vectors,
             progress=progress("aligning", len(src)),
         )
     if out is not None:

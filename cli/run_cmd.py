@@ -21,12 +21,14 @@ from align.tm import with_memory
 from cli.common import (
     Overwrite,
     Quiet,
+    Semantic,
     check_chinese,
     check_english,
     check_outputs,
     check_review_kept,
     info,
     progress_bars,
+    sentence_encoder,
 )
 from cli.options import (
     DEFAULT_MODEL_ID,
@@ -116,6 +118,7 @@ def run(
     quiet: Quiet = False,
     glossary: GlossaryOpt = None,
     overwrite: Overwrite = False,
+    semantic: Semantic = False,
 ) -> None:
     """Segment, draft with MarianMT, align, and write NAME.bitext.json and NAME.tmx."""
     started = time.perf_counter()
@@ -136,11 +139,12 @@ def run(
     options = engine_options(
         model, engine, compute_type, beam, batch_size, max_length, threads, device, no_cache
     )
+    encoder = sentence_encoder(semantic and reference is not None)
     translator = make_translator(options)
     if tm is not None:  # exact TM matches are drafted from the memory, never by the model
         translator = with_memory(translator, tm, "zh", tgt_lang)
     with progress_bars(quiet) as progress:
-        project = build_project(source, translator, ref_doc, progress)
+        project = build_project(source, translator, ref_doc, progress, encoder)
     if terms is not None:
         project = qa_project(project, terms)
     outputs = write_outputs(project, outdir, name, tgt_lang)

@@ -53,3 +53,14 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
     return SEED
+
+
+@pytest.fixture
+def zh_en_files(tmp_path: Path) -> tuple[Path, Path]:
+    """The small Chinese text of ``tests.test_align`` and its translation, one sentence a line."""
+    from tests.test_align import EN, ZH
+
+    zh, en = tmp_path / "doc.zh", tmp_path / "doc.en"
+    zh.write_text("\n".join(ZH) + "\n", encoding="utf-8")
+    en.write_text("\n".join(EN) + "\n", encoding="utf-8")
+    return zh, en

@@ -27,31 +27,34 @@ def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
     return code, out, err
 
 
-@pytest.fixture
-def files(tmp_path: Path) -> tuple[Path, Path]:
-    zh, en = tmp_path / "doc.zh", tmp_path / "doc.en"
-    zh.write_text("\n".join(ZH) + "\n", encoding="utf-8")
-    en.write_text("\n".join(EN) + "\n", encoding="utf-8")
-    return zh, en
-
-
 def expected_lines() -> list[str]:
     return ["[{}]:[{}]".format(",".join(map(str, s)), ",".join(map(str, t))) for s, t in GOLD]
 
 
-def test_segmented_beads_on_stdout(files: tuple[Path, Path], capsys: pytest.CaptureFixture) -> None:
-    code, out, _ = run_cli(["align", str(files[0]), str(files[1]), "--segmented", "-q"], capsys)
+def test_segmented_beads_on_stdout(
+    zh_en_files: tuple[Path, Path], capsys: pytest.CaptureFixture
+) -> None:
+    code, out, _ = run_cli(
+        ["align", str(zh_en_files[0]), str(zh_en_files[1]), "--segmented", "-q"], capsys
+    )
     assert code == 0
     assert out.splitlines() == expected_lines()
 
 
 def test_beads_out_project_and_json(
-    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture
+    zh_en_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     drafts = tmp_path / "doc.mt"
     drafts.write_text("\n".join(["draft"] * len(ZH)) + "\n", encoding="utf-8")
     beads, project = tmp_path / "doc.align", tmp_path / "doc.bitext.json"
-    args = ["align", str(files[0]), str(files[1]), "--segmented", "--drafts", str(drafts)]
+    args = [
+        "align",
+        str(zh_en_files[0]),
+        str(zh_en_files[1]),
+        "--segmented",
+        "--drafts",
+        str(drafts),
+    ]
     code, out, _ = run_cli([*args, "--beads-out", str(beads), "-o", str(project), "--json"], capsys)
     assert code == 0
     assert json.loads(out)["beads"] == len(GOLD)
@@ -83,9 +86,13 @@ def test_unsegmented_texts_are_segmented(tmp_path: Path, capsys: pytest.CaptureF
     ],
 )
 def test_bad_input_is_one_line(
-    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture, case: str, message: str
+    zh_en_files: tuple[Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    case: str,
+    message: str,
 ) -> None:
-    zh, en = files
+    zh, en = zh_en_files
     args = {
         "swapped": [str(en), str(zh)],
         "identical": [str(zh), str(zh)],
@@ -100,11 +107,13 @@ def test_bad_input_is_one_line(
 
 
 def test_empty_english_file_is_a_one_line_error(
-    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture
+    zh_en_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     empty = tmp_path / "empty.en"
     empty.write_text("", encoding="utf-8")
-    code, out, err = run_cli(["align", str(files[0]), str(empty), "--segmented", "-q"], capsys)
+    code, out, err = run_cli(
+        ["align", str(zh_en_files[0]), str(empty), "--segmented", "-q"], capsys
+    )
     assert code == 1 and out == ""
     assert "empty" in err and len(err.strip().splitlines()) == 1
 

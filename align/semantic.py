@@ -1,0 +1,146 @@
+"""A sentence-meaning signal for the aligner: multilingual embeddings of candidate bead sides.
+
+Word overlap (``align.similarity``) cannot see that "Trinket went out like a light" renders
+韦小宝一阵晕眩, or which of two clause-swapping sentences a free translation merged. A
+multilingual sentence encoder can: it maps a Chinese block and an English block with the same
+meaning to nearby vectors. Like Vecalign and Bertalign, every candidate side of a bead (1 to 4
+Chinese sentences, 1 to 6 English ones) is encoded as one text, not as an average of sentence
+vectors — on MAC-Dev, averaging sentence vectors made the alignment worse, not better.
+
+Raw cosines of such encoders are squeezed into a narrow band (multilingual-e5: 0.75–0.95 for
+any two texts), so each side is centred on its document's mean sentence vector and normalised
+again; the centred cosine of a right 1-1 pair beats both its neighbours' on MAC-Dev 96% of the
+time (93% uncentred). The aligner adds ``-weight · (cosine - offset)`` to each bead's cost.
+
+Encoding is the cost: every sentence starts up to 4 (Chinese) or 6 (English) blocks, so a text
+of n + m sentences needs about 4n + 6m encodings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from align.errors import InputError
+
+MAX_SRC_BLOCK = 4  # the widest bead sides the aligner proposes (4-1 and 1-6)
+MAX_TGT_BLOCK = 6
+
+
+class SentenceEncoder(Protocol):
+    """Maps texts in any language to L2-normalised vectors (one row per text)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class BlockVectors:
+    """``src[a - 1][e]``: the centred unit vector of Chinese sentences ``e - a .. e - 1``.
+
+    Indexed by the block's end, like the aligner's lattice; rows with ``e < a`` are zero.
+    """
+
+    src: tuple[np.ndarray, ...]
+    tgt: tuple[np.ndarray, ...]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """Sentences on each side."""
+        return self.src[0].shape[0] - 1, self.tgt[0].shape[0] - 1
+
+    def window(self, i0: int, i1: int, j0: int, j1: int) -> BlockVectors:
+        """The vectors of the sub-lattice (i0..i1) x (j0..j1): blocks ending inside it."""
+        return BlockVectors(
+            tuple(v[i0 : i1 + 1] for v in self.src), tuple(v[j0 : j1 + 1] for v in self.tgt)
+        )
+
+    def cosine(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Cosines of the beads (i-a..i) x (j-b..j): ``i`` a column of ends, ``j`` a matrix.
+
+        One matrix product per call over the columns the rows reach, then a gather: far less
+        memory than pairing a vector with every cell of the band.
+        """
+        if a > len(self.src) or b > len(self.tgt):
+            return np.zeros(j.shape)
+        rows = self.src[a - 1][np.asarray(i).reshape(-1)]
+        first, last = int(j.min()), int(j.max())
+        table = rows @ self.tgt[b - 1][first : last + 1].T
+        return table[np.arange(len(rows))[:, None], j - first].astype(np.float64)
+
+
+def block_texts(sentences: Sequence[str], width: int, sep: str) -> list[tuple[int, int, str]]:
+    """(block length, end, text) of every block of 1..width consecutive sentences."""
+    return [
+        (a, end, sep.join(sentences[end - a : end]))
+        for a in range(1, width + 1)
+        for end in range(a, len(sentences) + 1)
+    ]
+
+
+def block_vectors(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    encoder: SentenceEncoder,
+    *,
+    batch: int = 64,
+    progress: Callable[[int], None] | None = None,
+) -> BlockVectors:
+    """Encode every candidate bead side of a Chinese text and its English translation.
+
+    ``progress(k)`` is told each time k more blocks are encoded (``count_blocks`` gives the
+    total for a progress bar).
+    """
+    return BlockVectors(
+        _side(src, MAX_SRC_BLOCK, "", encoder, batch, progress),
+        _side(tgt, MAX_TGT_BLOCK, " ", encoder, batch, progress),
+    )
+
+
+def count_blocks(n: int, m: int) -> int:
+    """How many texts ``block_vectors`` encodes for n Chinese and m English sentences."""
+    return sum(max(n - a + 1, 0) for a in range(1, MAX_SRC_BLOCK + 1)) + sum(
+        max(m - b + 1, 0) for b in range(1, MAX_TGT_BLOCK + 1)
+    )
+
+
+def _side(
+    sentences: Sequence[str],
+    width: int,
+    sep: str,
+    encoder: SentenceEncoder,
+    batch: int,
+    progress: Callable[[int], None] | None,
+) -> tuple[np.ndarray, ...]:
+    blocks = block_texts(sentences, width, sep)
+    vectors: list[np.ndarray] = []
+    for start in range(0, len(blocks), batch):
+        chunk = [text for _, _, text in blocks[start : start + batch]]
+        vectors.append(_checked(encoder.encode(chunk), len(chunk), encoder.name))
+        if progress is not None:
+            progress(len(chunk))
+    if not blocks:
+        return tuple(np.zeros((len(sentences) + 1, 1), dtype=np.float32) for _ in range(width))
+    flat = np.concatenate(vectors)
+    singles = flat[: len(sentences)]  # width-1 blocks come first, in sentence order
+    flat = flat - singles.mean(axis=0)
+    flat /= np.maximum(np.linalg.norm(flat, axis=1, keepdims=True), 1e-9)
+    out = [np.zeros((len(sentences) + 1, flat.shape[1]), dtype=np.float32) for _ in range(width)]
+    for (a, end, _), vector in zip(blocks, flat, strict=True):
+        out[a - 1][end] = vector
+    return tuple(out)
+
+
+def _checked(vectors: np.ndarray, count: int, name: str) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2 or vectors.shape[0] != count or not np.isfinite(vectors).all():
+        raise InputError(
+            f"sentence encoder {name} returned unusable vectors (shape {vectors.shape} for "
+            f"{count} texts); reinstall it or align without --semantic"
+        )
+    return vectors

