@@ -147,6 +147,9 @@ def align_files(
     quiet: Quiet = False,
     overwrite: Overwrite = False,
     semantic: Semantic = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor keep --semantic's vectors.")
+    ] = False,
 ) -> None:
     """Align Chinese sentences with their English translation (n:m beads with scores).
 
@@ -163,7 +166,7 @@ def align_files(
     en_text, tgt = load_side(en, "en", segmented, quiet)
     check_languages(zh, zh_text, en, en_text)
     draft_list = load_drafts(drafts, len(src)) if drafts else None
-    encoder = sentence_encoder(semantic)
+    encoder = sentence_encoder(semantic, cache=not no_cache)
     with progress_bars(quiet) as progress:
         vectors = encode_sides(src, tgt, encoder, progress)
         beads = align(

@@ -49,13 +49,23 @@ Semantic = Annotated[
 ]
 
 
-def sentence_encoder(enabled: bool) -> SentenceEncoder | None:
-    """Load the encoder up front, so a missing one is reported before any slow work."""
+def sentence_encoder(enabled: bool, cache: bool = True) -> SentenceEncoder | None:
+    """Load the encoder up front, so a missing one is reported before any slow work.
+
+    Its vectors go to bitext's cache (``vectors.sqlite3``): a re-run encodes nothing again and
+    an interrupted one resumes.
+    """
     if not enabled:
         return None
     from models.sentence_encoder import E5Encoder
 
-    return E5Encoder()
+    encoder = E5Encoder()
+    if not cache:
+        return encoder
+    from models.store import cache_root
+    from models.vector_cache import CachedEncoder
+
+    return CachedEncoder(encoder, cache_root() / "vectors.sqlite3")
 
 
 class _SpeedColumn(ProgressColumn):

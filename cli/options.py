@@ -50,7 +50,10 @@ ThreadsOpt = Annotated[
 DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")]
 NoCacheOpt = Annotated[
     bool,
-    typer.Option("--no-cache", help="Neither read nor write the draft cache (always re-draft)."),
+    typer.Option(
+        "--no-cache",
+        help="Neither read nor write the draft cache (always re-draft) or --semantic's vectors.",
+    ),
 ]
 
 

@@ -139,7 +139,7 @@ def run(
     options = engine_options(
         model, engine, compute_type, beam, batch_size, max_length, threads, device, no_cache
     )
-    encoder = sentence_encoder(semantic and reference is not None)
+    encoder = sentence_encoder(semantic and reference is not None, cache=not no_cache)
     translator = make_translator(options)
     if tm is not None:  # exact TM matches are drafted from the memory, never by the model
         translator = with_memory(translator, tm, "zh", tgt_lang)

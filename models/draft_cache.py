@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any, Self
 
 from align.errors import InputError
 
@@ -42,28 +43,43 @@ class CachedDraft:
     flags: tuple[str, ...]
 
 
-class DraftCache:
-    """``with DraftCache(path) as cache:`` opens the database for one run and closes it after."""
+class SqliteCache:
+    """``with Cache(path) as cache:`` opens the database for one run and closes it after.
+
+    Subclasses give their table (``TABLE``, created by ``SCHEMA``) and the name users know the
+    cache by (``LABEL``).
+    """
+
+    TABLE = ""
+    SCHEMA = ""
+    LABEL = "cache"
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._db: sqlite3.Connection | None = None
 
-    def __enter__(self) -> DraftCache:
+    def __enter__(self) -> Self:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=30)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.execute(_SCHEMA)
+            db.execute(self.SCHEMA)
             db.commit()
+        except sqlite3.OperationalError as exc:  # a folder it cannot write, a locked file
+            raise self._unopened(exc) from exc
+        except sqlite3.DatabaseError as exc:  # "file is not a database": damaged
+            raise self._damaged(exc) from exc
         except (OSError, sqlite3.Error) as exc:
-            raise InputError(
-                f"draft cache {self.path}: cannot open ({exc}); set BITEXT_CACHE_DIR to a "
-                "writable folder or pass --no-cache"
-            ) from exc
+            raise self._unopened(exc) from exc
         self._db = db
         return self
+
+    def _unopened(self, exc: Exception) -> InputError:
+        return InputError(
+            f"{self.LABEL} {self.path}: cannot open ({exc}); set BITEXT_CACHE_DIR to a "
+            "writable folder or pass --no-cache"
+        )
 
     def __exit__(
         self,
@@ -78,7 +94,7 @@ class DraftCache:
     @property
     def db(self) -> sqlite3.Connection:
         if self._db is None:
-            raise RuntimeError("DraftCache used outside its `with` block")
+            raise RuntimeError(f"{type(self).__name__} used outside its `with` block")
         return self._db
 
     @contextlib.contextmanager
@@ -87,24 +103,38 @@ class DraftCache:
         try:
             yield
         except sqlite3.DatabaseError as exc:
-            raise InputError(
-                f"draft cache {self.path}: damaged ({exc}); delete it (drafts are made again) "
-                "or pass --no-cache"
-            ) from exc
+            raise self._damaged(exc) from exc
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, CachedDraft]:
+    def _damaged(self, exc: sqlite3.DatabaseError) -> InputError:
+        return InputError(
+            f"{self.LABEL} {self.path}: damaged ({exc}); delete it (its contents are made "
+            "again) or pass --no-cache"
+        )
+
+    def _rows(self, sql: str, keys: Iterable[str]) -> Iterator[tuple[Any, ...]]:
+        """``sql`` (with one ``{marks}``) run over ``keys`` in chunks SQLite accepts."""
         wanted = list(dict.fromkeys(keys))
-        found: dict[str, CachedDraft] = {}
         with self._damage_is_advice():
             for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
                 chunk = wanted[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = self.db.execute(
-                    f"SELECT key, text, flags FROM drafts WHERE key IN ({marks})", chunk
-                )
-                for key, text, flags in rows:
-                    found[key] = CachedDraft(text, tuple(json.loads(flags)))
-        return found
+                yield from self.db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
+
+    def __len__(self) -> int:
+        with self._damage_is_advice():
+            return int(self.db.execute(f"SELECT COUNT(*) FROM {self.TABLE}").fetchone()[0])
+
+
+class DraftCache(SqliteCache):
+    TABLE = "drafts"
+    SCHEMA = _SCHEMA
+    LABEL = "draft cache"
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, CachedDraft]:
+        sql = "SELECT key, text, flags FROM drafts WHERE key IN ({marks})"
+        return {
+            key: CachedDraft(text, tuple(json.loads(flags)))
+            for key, text, flags in self._rows(sql, keys)
+        }
 
     def put_many(self, items: dict[str, CachedDraft]) -> None:
         """Store one batch and commit it, so it survives whatever happens next."""
@@ -113,7 +143,3 @@ class DraftCache:
                 "INSERT OR REPLACE INTO drafts (key, text, flags) VALUES (?, ?, ?)",
                 [(k, d.text, json.dumps(list(d.flags))) for k, d in items.items()],
             )
-
-    def __len__(self) -> int:
-        with self._damage_is_advice():
-            return int(self.db.execute("SELECT COUNT(*) FROM drafts").fetchone()[0])

@@ -204,3 +204,73 @@ def test_cli_aligns_with_the_real_encoder(
     code, out, err = run_cli(["align", str(zh), str(en), "--semantic", "-q"], capsys)
     assert code == 0, err
     assert out.splitlines() == expected_lines()
+
+
+class Counting:
+    """Encodes any text (a hash-seeded vector) and counts what it was asked for."""
+
+    name = "counting"
+
+    def __init__(self, stop_after: int | None = None) -> None:
+        self.seen: list[str] = []
+        self.stop_after = stop_after
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if self.stop_after is not None and len(self.seen) >= self.stop_after:
+            raise KeyboardInterrupt  # the user pressed Ctrl-C mid-run
+        self.seen += texts
+        rows = [np.random.default_rng(abs(hash(t)) % 2**32).normal(size=8) for t in texts]
+        out = np.array(rows, dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_cached_vectors_are_reused_not_recomputed(tmp_path: Path) -> None:
+    from models.vector_cache import CachedEncoder
+
+    first = Counting()
+    cached = CachedEncoder(first, tmp_path / "v.sqlite3")
+    a = cached.encode(["一。", "二。", "一。"])
+    assert first.seen == ["一。", "二。"]  # a text twice in a batch is encoded once
+    again = Counting()
+    b = CachedEncoder(again, tmp_path / "v.sqlite3").encode(["二。", "三。", "一。"])
+    assert again.seen == ["三。"]
+    assert np.array_equal(a[1], b[0]) and np.array_equal(a[0], b[2])
+
+
+def test_an_interrupted_encoding_resumes_where_it_stopped(tmp_path: Path) -> None:
+    from models.vector_cache import CachedEncoder
+
+    src, tgt, _ = faceless_texts(2)
+    path = tmp_path / "v.sqlite3"
+    with pytest.raises(KeyboardInterrupt):
+        block_vectors(src, tgt, CachedEncoder(Counting(stop_after=20), path), batch=10)
+    resumed = Counting()
+    vectors = block_vectors(src, tgt, CachedEncoder(resumed, path), batch=10)
+    assert len(resumed.seen) == count_blocks(8, 9) - 20  # the two finished batches were kept
+    fresh = block_vectors(src, tgt, Counting(), batch=10)
+    for got, want in zip(vectors.src + vectors.tgt, fresh.src + fresh.tgt, strict=True):
+        assert np.allclose(got, want, atol=1e-6)
+
+
+def test_unusable_vectors_are_not_cached(tmp_path: Path) -> None:
+    from models.vector_cache import CachedEncoder, VectorCache
+
+    class Broken:
+        name = "broken"
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            return np.full((len(texts), 4), np.nan, dtype=np.float32)
+
+    with pytest.raises(InputError, match="unusable vectors"):
+        block_vectors(["一。"], ["One."], CachedEncoder(Broken(), tmp_path / "v.sqlite3"))
+    with VectorCache(tmp_path / "v.sqlite3") as cache:
+        assert len(cache) == 0
+
+
+def test_a_damaged_vector_cache_is_one_line_of_advice(tmp_path: Path) -> None:
+    from models.vector_cache import CachedEncoder
+
+    path = tmp_path / "v.sqlite3"
+    path.write_bytes(b"not a database at all " * 100)
+    with pytest.raises(InputError, match="sentence-vector cache .* damaged .* delete it"):
+        CachedEncoder(Counting(), path).encode(["一。"])
