@@ -122,6 +122,8 @@ def run(
 ) -> None:
     """Segment, draft with MarianMT, align, and write NAME.bitext.json and NAME.tmx."""
     started = time.perf_counter()
+    if semantic and reference is None:  # nothing to align: the drafts are the target
+        raise typer.BadParameter("it only helps aligning; add --reference", param_hint="--semantic")
     terms = load_terms(glossary)  # QA runs only with a glossary; fail early on a bad one
     check_target_lang(tgt_lang)
     source = load_document(document, "zh", quiet)

@@ -274,3 +274,11 @@ def test_a_damaged_vector_cache_is_one_line_of_advice(tmp_path: Path) -> None:
     path.write_bytes(b"not a database at all " * 100)
     with pytest.raises(InputError, match="sentence-vector cache .* damaged .* delete it"):
         CachedEncoder(Counting(), path).encode(["一。"])
+
+
+def test_run_semantic_without_a_reference_is_a_usage_error(
+    zh_en_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(["run", str(zh_en_files[0]), "--semantic", "-q"], capsys)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "--reference" in err
