@@ -188,6 +188,7 @@ def align_files(
         "target_sentences": len(tgt),
         "beads": len(beads),
         "low_score_beads": sum(b.score < 0.5 for b in beads),
+        "semantic": encoder is not None,
         "seconds": round(time.perf_counter() - started, 2),
     }
     if as_json:

@@ -8,6 +8,7 @@ strangers), and skipped when it is not installed.
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 from collections.abc import Sequence
@@ -204,6 +205,8 @@ def test_cli_aligns_with_the_real_encoder(
     code, out, err = run_cli(["align", str(zh), str(en), "--semantic", "-q"], capsys)
     assert code == 0, err
     assert out.splitlines() == expected_lines()
+    code, out, err = run_cli(["align", str(zh), str(en), "--semantic", "-q", "--json"], capsys)
+    assert code == 0 and json.loads(out)["semantic"] is True
 
 
 class Counting:
