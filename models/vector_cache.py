@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from align.semantic import SentenceEncoder
-from models.draft_cache import SqliteCache
+from models.sqlite_cache import SqliteCache
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS vectors (
