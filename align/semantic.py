@@ -73,6 +73,25 @@ class BlockVectors:
         table = rows @ self.tgt[b - 1][first : last + 1].T
         return table[np.arange(len(rows))[:, None], j - first].astype(np.float64)
 
+    def dropped(self, i: np.ndarray, j: np.ndarray, reach: int) -> np.ndarray:
+        """How well Chinese sentence ``i - 1``, left out by a 1-0 bead ending at (i, j), is
+        rendered nearby: its best cosine with English sentences ``j - reach .. j + reach - 1``.
+
+        A sentence the translator really left out resembles none of them (MAC-Dev: a centred
+        cosine of 0.18 or less for 8 of its 9 dropped sentences, above 0.18 for 90% of the
+        translated ones), so the aligner charges less for leaving it out.
+        """
+        src, tgt = self.src[0], self.tgt[0]
+        rows = np.asarray(i).reshape(-1)
+        lo = max(int(j.min()) - reach + 1, 0)
+        hi = min(int(j.max()) + reach, tgt.shape[0] - 1)
+        table = src[rows] @ tgt[lo : hi + 1].T  # each row's sentence against the columns' reach
+        here = np.arange(len(rows))[:, None]
+        best = np.full(j.shape, -1.0)
+        for shift in range(1 - reach, reach + 1):
+            best = np.maximum(best, table[here, np.clip(j + shift, lo, hi) - lo])
+        return best
+
 
 def block_texts(sentences: Sequence[str], width: int, sep: str) -> list[tuple[int, int, str]]:
     """(block length, end, text) of every block of 1..width consecutive sentences."""

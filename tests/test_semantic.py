@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from align.aligner import align
+from align.aligner import AlignParams, align
 from align.errors import InputError
 from align.semantic import (
     MAX_SRC_BLOCK,
@@ -120,6 +120,19 @@ def test_meaning_decides_where_words_and_lengths_cannot(split_at: int) -> None:
     src, tgt, gold = faceless_texts(split_at)
     vectors = block_vectors(src, tgt, MeaningEncoder(src, tgt, gold))
     assert pairs(align(src, tgt, semantic=vectors)) == gold
+
+
+def test_a_sentence_left_untranslated_is_dropped_not_merged() -> None:
+    """Words and lengths cannot tell a dropped sentence from one merged into a neighbour's bead
+    (merging always looked cheaper); a sentence whose meaning is nowhere near is dropped."""
+    src, tgt, _ = faceless_texts(split_at=-1)
+    tgt = tgt[:7]
+    gold: Gold = [((i,), (i,)) for i in range(3)] + [((3,), ())]
+    gold += [((i,), (i - 1,)) for i in range(4, 8)]
+    vectors = block_vectors(src, tgt, MeaningEncoder(src, tgt, gold))
+    assert pairs(align(src, tgt, semantic=vectors)) == gold
+    flat = align(src, tgt, semantic=vectors, params=AlignParams(drop_semantic=0.0))
+    assert ((3,), ()) not in pairs(flat)
 
 
 def test_long_texts_use_meaning_in_every_block_and_window() -> None:
