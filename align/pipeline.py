@@ -22,7 +22,7 @@ from align.model import (
     Side,
 )
 from align.segment import segment
-from align.semantic import BlockVectors, SentenceEncoder, block_vectors, count_blocks
+from align.semantic import BlockVectors, SentenceEncoder, block_vectors, count_blocks, wide_ends
 from align.tm import TM_ENGINE
 from models.base import ProgressCallback, Translator
 
@@ -62,17 +62,33 @@ def pair_with_drafts(count: int, drafts: Sequence[Draft] = ()) -> list[Bead]:
 
 
 def encode_sides(
-    src: Sequence[Segment],
-    tgt: Sequence[Segment],
+    src: Sequence[Segment | str],
+    tgt: Sequence[Segment | str],
     encoder: SentenceEncoder | None,
     progress: Callable[[str, int], ProgressCallback | None] | None = None,
+    *,
+    drafts: Sequence[str] | None = None,
+    hard_paragraphs: bool = False,
 ) -> BlockVectors | None:
-    """The aligner's sentence vectors, when an encoder is given."""
+    """The aligner's sentence vectors, when an encoder is given.
+
+    A first alignment without them (seconds, against minutes of encoding) says where wide
+    blocks are worth encoding (``align.semantic.wide_ends``); pass the same ``drafts`` and
+    ``hard_paragraphs`` as to the alignment that will use the vectors.
+    """
     if encoder is None:
         return None
-    total = count_blocks(len(src), len(tgt))
+    tick = progress("aligning without vectors", len(src)) if progress else None
+    first = align(src, tgt, drafts=drafts, hard_paragraphs=hard_paragraphs, progress=tick)
+    wide = wide_ends(first)
+    total = count_blocks(len(src), len(tgt), wide)
     tick = progress("encoding sentence groups", total) if progress else None
-    return block_vectors([s.text for s in src], [s.text for s in tgt], encoder, progress=tick)
+    texts = [_text(s) for s in src], [_text(s) for s in tgt]
+    return block_vectors(*texts, encoder, wide=wide, progress=tick)
+
+
+def _text(sentence: Segment | str) -> str:
+    return sentence.text if isinstance(sentence, Segment) else sentence
 
 
 def build_project(
@@ -95,13 +111,14 @@ def build_project(
     else:
         tgt_segments = segment(reference.text, reference.lang)
         target = Side(reference.lang, reference.path, tuple(tgt_segments))
-        vectors = encode_sides(src_segments, tgt_segments, encoder, progress)
+        draft_texts = [d.text for d in drafts]
+        vectors = encode_sides(src_segments, tgt_segments, encoder, progress, drafts=draft_texts)
         # Segments (not bare strings) carry paragraph numbers: soft anchors for the aligner.
         tick = progress("aligning", len(src_segments)) if progress else None
         beads = align(
             src_segments,
             tgt_segments,
-            drafts=[d.text for d in drafts],
+            drafts=draft_texts,
             semantic=vectors,
             progress=tick,
         )

