@@ -110,6 +110,9 @@ def output_target(path: Path) -> Path:
         raise InputError(f"{path}: is a directory; give a file name for the output")
     if target.exists() and not target.is_file():
         raise InputError(f"{path}: not a regular file (a device or pipe); give a file path")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():  # found now, not after minutes of drafting or encoding
+        raise InputError(f"{path}: no directory {parent}; create it or write the output elsewhere")
     return target
 
 

@@ -83,6 +83,7 @@ def test_unsegmented_texts_are_segmented(tmp_path: Path, capsys: pytest.CaptureF
         ("identical", "looks like Chinese"),
         ("drafts", "drafts for 5 Chinese sentences"),
         ("missing", "doc.nope"),
+        ("no-out-dir", "no directory"),
     ],
 )
 def test_bad_input_is_one_line(
@@ -98,6 +99,7 @@ def test_bad_input_is_one_line(
         "identical": [str(zh), str(zh)],
         "drafts": [str(zh), str(en), "--drafts", str(en)],
         "missing": [str(zh), str(tmp_path / "doc.nope")],
+        "no-out-dir": [str(zh), str(en), "--beads-out", str(tmp_path / "nope" / "a.align")],
     }[case]
     code, _, err = run_cli(["align", *args, "--segmented", "-q"], capsys)
     assert code == 1
