@@ -1,8 +1,8 @@
 """Sentence vectors kept on disk, so ``--semantic`` re-runs are free and interrupted ones resume.
 
 Encoding is the slow part of ``--semantic`` (a 10k-sentence book is about 60k encodings, ~30
-minutes on 2 cores). Vectors are stored per (encoder, text) and committed batch by batch in the same
-SQLite setup as the draft cache, so a run killed at any point keeps what it encoded.
+minutes on 2 cores). Vectors are stored per (encoder, text) and committed batch by batch in the
+same SQLite setup as the draft cache, so a run killed at any point keeps what it encoded.
 """
 
 from __future__ import annotations
