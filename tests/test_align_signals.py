@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from align.anchors import en_anchors, zh_anchors, zh_number
@@ -15,7 +17,7 @@ from align.boundaries import (
     zh_quote_balance,
 )
 from align.errors import InputError
-from align.formats.beads import format_bead, parse_bead
+from align.formats.beads import format_bead, parse_bead, read_beads, write_beads
 from align.lexicon import chinese_words, english_stems, lexicon, stem
 from align.model import Bead
 
@@ -84,6 +86,18 @@ def test_bead_format_round_trip() -> None:
     assert format_bead(Bead((0, 1), (0,), 1.0)) == "[0,1]:[0]"
     with pytest.raises(InputError):
         parse_bead("0-1")
+
+
+def test_bead_file_round_trip_and_a_bad_line_names_its_place(tmp_path: Path) -> None:
+    beads = [Bead((0, 1), (0,), 0.5), Bead((2,), (), 1.0), Bead((), (1, 2), 0.9)]
+    path = tmp_path / "doc.align"
+    write_beads(path, beads)
+    assert read_beads(path) == [(b.source, b.target) for b in beads]
+    path.write_text("[0]:[0]\n\n [1, 2] : [1]\n1-2\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"doc\.align:4: not a bead line"):
+        read_beads(path)
+    path.write_text("[0]:[0]\n\n [1, 2] : [1]\n", encoding="utf-8")
+    assert read_beads(path) == [((0,), (0,)), ((1, 2), (1,))]
 
 
 def test_second_pass_learns_a_translators_renaming() -> None:
