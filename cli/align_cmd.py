@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -94,6 +95,34 @@ def load_drafts(path: Path, count: int) -> list[Draft]:
         )
     fingerprint = hashlib.sha256("\n".join(drafts).encode("utf-8")).hexdigest()[:16]
     return [Draft(text, model, fingerprint, engine) for text in drafts]
+
+
+@dataclass(frozen=True)
+class AlignSummary:
+    """What ``--json`` prints: enough for a script to decide whether to look closer."""
+
+    source_sentences: int
+    target_sentences: int
+    beads: int
+    low_score_beads: int  # posterior < 0.5: the review queue's first candidates
+    semantic: bool
+    seconds: float
+
+
+def _tell(summary: AlignSummary, zh: Path, en: Path, quiet: bool) -> None:
+    """The one-line summary on stderr, and a warning when most beads are in doubt."""
+    info(
+        f"{summary.source_sentences} zh / {summary.target_sentences} en sentences → "
+        f"{summary.beads} beads ({summary.low_score_beads} scored < 0.5) "
+        f"in {summary.seconds} s",
+        quiet,
+    )
+    if summary.beads >= DOUBT_MIN_BEADS and summary.low_score_beads > DOUBT_SHARE * summary.beads:
+        err_console.print(  # shown even with --quiet: the whole alignment is in doubt
+            f"bitext: warning: {summary.low_score_beads} of {summary.beads} beads scored < 0.5; "
+            f"check that {en.name} translates {zh.name} (and that both are complete)",
+            markup=False,
+        )
 
 
 def _project(
@@ -186,27 +215,16 @@ def align_files(
         write_project(out, _project(zh, src, en, tgt, draft_list, beads))
     if beads_out is not None:
         write_beads(beads_out, beads)
-    summary = {
-        "source_sentences": len(src),
-        "target_sentences": len(tgt),
-        "beads": len(beads),
-        "low_score_beads": sum(b.score < 0.5 for b in beads),
-        "semantic": encoder is not None,
-        "seconds": round(time.perf_counter() - started, 2),
-    }
+    summary = AlignSummary(
+        source_sentences=len(src),
+        target_sentences=len(tgt),
+        beads=len(beads),
+        low_score_beads=sum(b.score < 0.5 for b in beads),
+        semantic=encoder is not None,
+        seconds=round(time.perf_counter() - started, 2),
+    )
     if as_json:
-        typer.echo(json.dumps(summary))
+        typer.echo(json.dumps(asdict(summary)))
     elif out is None and beads_out is None:
         typer.echo("".join(format_bead(b) + "\n" for b in beads), nl=False)
-    info(
-        f"{summary['source_sentences']} zh / {summary['target_sentences']} en sentences → "
-        f"{summary['beads']} beads ({summary['low_score_beads']} scored < 0.5) "
-        f"in {summary['seconds']} s",
-        quiet,
-    )
-    if len(beads) >= DOUBT_MIN_BEADS and summary["low_score_beads"] > DOUBT_SHARE * len(beads):
-        err_console.print(  # shown even with --quiet: the whole alignment is in doubt
-            f"bitext: warning: {summary['low_score_beads']} of {len(beads)} beads scored < 0.5; "
-            f"check that {en.name} translates {zh.name} (and that both are complete)",
-            markup=False,
-        )
+    _tell(summary, zh, en, quiet)
