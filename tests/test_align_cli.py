@@ -57,7 +57,11 @@ def test_beads_out_project_and_json(
     ]
     code, out, _ = run_cli([*args, "--beads-out", str(beads), "-o", str(project), "--json"], capsys)
     assert code == 0
-    assert json.loads(out)["beads"] == len(GOLD)
+    summary = json.loads(out)
+    assert summary["beads"] == len(GOLD)
+    assert (summary["source_sentences"], summary["target_sentences"]) == (len(ZH), len(EN))
+    assert summary["low_score_beads"] == 0 and summary["semantic"] is False
+    assert summary["seconds"] >= 0
     assert beads.read_text(encoding="utf-8").splitlines() == expected_lines()
     loaded = read_project(project)
     assert [(b.source, b.target) for b in loaded.beads] == GOLD
