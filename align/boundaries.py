@@ -1,4 +1,5 @@
-"""Sentence boundaries that fall inside a quotation, on either side.
+"""Sentence boundaries that fall inside a quotation, on either side, and sentences that open
+with a name.
 
 Translators keep dialogue together: when the Chinese closes a quotation at a bead boundary the
 English usually does too. For every lattice position (the boundary after k sentences) we say
@@ -7,14 +8,23 @@ it closes, or the sentence after it closes more than it opens — so one stray q
 flip the state of the rest of the document. The aligner charges a small price for bead
 boundaries where the two sides disagree, and for beads whose sides open different numbers of
 lines of dialogue (one gained or lost).
+
+Translators also start a sentence where the original does when it opens with a character —
+"韦小宝扑将过去……" becomes "Trinket sprang forward…" — or with a line of dialogue. So a bead
+whose first Chinese sentence (judged on its MT draft) and first English sentence both open with a
+name, or both with a quotation, is a likely bead, whichever names or words they are (the second
+pass links 韦小宝 to Trinket; this needs no link).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 import numpy as np
 import regex
+
+from align.lexicon import STOPWORDS
 
 # An English quote opens at the start of a word and closes after punctuation (single quotes)
 # or after any non-space (double quotes), so apostrophes (it's, the students') are not quotes.
@@ -75,3 +85,38 @@ def dialogue_lines(sentences: Sequence[str], count: Callable[[str], int]) -> np.
     dialogue: the aligner charges for each one (``AlignParams.turns``).
     """
     return np.concatenate([[0.0], np.cumsum([count(s) for s in sentences], dtype=np.float64)])
+
+
+_ZH_OPENS_QUOTE = regex.compile(r"\s*[“「『]")
+_EN_OPENS_QUOTE = regex.compile(r"\s*(?:['‘\"](?=[\w…])|“)")
+
+
+def quote_openings(sentences: Sequence[str], lang: str) -> np.ndarray:
+    """1.0 for each sentence that opens with a quotation mark ("zh" or "en" marks), else 0.0."""
+    opens = _ZH_OPENS_QUOTE if lang == "zh" else _EN_OPENS_QUOTE
+    return np.array([float(bool(opens.match(s))) for s in sentences], dtype=np.float64)
+
+
+_WORD = regex.compile(r"\p{L}\p{Ll}+")
+NAME_MIN = 2  # times a word must be capitalised in mid-sentence to count as a name
+
+
+def name_openings(sentences: Sequence[str]) -> np.ndarray:
+    """1.0 for each English sentence (or MT draft) that opens with a name, else 0.0.
+
+    A name is a word the text capitalises in mid-sentence at least ``NAME_MIN`` times and never
+    writes in lower case: Trinket, Wang, China — not "The" or "He", which open sentences of
+    every kind (pronouns as openings made MAC-Dev worse, names better).
+    """
+    words = [_WORD.findall(s) for s in sentences]
+    capital: Counter[str] = Counter()
+    lower: set[str] = set()
+    for row in words:
+        capital.update(w for w in row[1:] if w[0].isupper())
+        lower.update(w.capitalize() for w in row if w[0].islower())
+    names = {
+        w
+        for w, count in capital.items()
+        if count >= NAME_MIN and w not in lower and w.lower() not in STOPWORDS
+    }
+    return np.array([float(bool(row) and row[0] in names) for row in words], dtype=np.float64)

@@ -254,3 +254,42 @@ def test_a_bead_pays_for_each_line_of_dialogue_one_side_opens_alone() -> None:
     )
     # 1-1 (the second Chinese line with the English one): one turn each side, no price
     assert with_turns(1, 1, end * 2, end)[0, 0] == without(1, 1, end * 2, end)[0, 0]
+
+
+def test_a_bead_opening_with_a_name_on_both_sides_takes_its_place() -> None:
+    """ "Nobody came." belongs to either neighbour by its words and length; that the next
+    Chinese sentence (by its draft) and the next English one both open with a name settles it."""
+    zh = [
+        "李明跑到河边。",
+        "他等了很久。",
+        "王芳笑着走过来。",
+        "两人坐在石头上，王芳给李明讲了一个故事，李明谢了王芳。",
+    ]
+    drafts = [
+        "Li Ming ran to the river.",
+        "He waited a long time.",
+        "Wang Fang came over smiling.",
+        "The two sat on a stone, and Wang Fang told Li Ming a story, "
+        "and Li Ming thanked Wang Fang.",
+    ]
+    en = [  # the translator renames Li Ming "Leo" and Wang Fang "Fay"
+        "Leo ran down to the river.",
+        "He waited and waited.",
+        "Nobody came.",
+        "Fay strolled up with a grin.",
+        "Then Leo and Fay sat down on a rock, and Fay told Leo a story, and Leo thanked Fay.",
+    ]
+    found = pairs(align(zh, en, drafts=drafts))
+    assert found == [((0,), (0,)), ((1,), (1, 2)), ((2,), (3,)), ((3,), (4,))]
+    blind = pairs(align(zh, en, drafts=drafts, params=AlignParams(name_opening=0.0)))
+    assert blind[2] == ((2,), (2, 3))  # without the openings the loose sentence went forward
+    assert_partition(align(zh, en, params=AlignParams()), len(zh), len(en))  # no drafts: off
+
+
+def test_a_bead_opening_with_a_quotation_on_both_sides_takes_its_place() -> None:
+    zh = ["他在门口站了很久。", "“你要去哪里？”", "她没有回答。"]
+    en = ["He stood at the door for a long time.", "Nobody came.", "'Where are you going?'"]
+    en.append("She did not answer.")
+    assert pairs(align(zh, en)) == [((0,), (0, 1)), ((1,), (2,)), ((2,), (3,))]
+    blind = pairs(align(zh, en, params=AlignParams(quote_opening=0.0)))
+    assert blind[1] == ((1,), (1, 2))

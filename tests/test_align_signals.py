@@ -12,7 +12,9 @@ from align.boundaries import (
     en_dialogue_lines,
     en_quote_balance,
     inside_quote,
+    name_openings,
     quote_counts,
+    quote_openings,
     zh_dialogue_lines,
     zh_quote_balance,
 )
@@ -78,6 +80,29 @@ def test_dialogue_is_quoted_speech_not_a_quoted_term() -> None:
     assert en_dialogue_lines("He said “We don’t know.”") == 1
     assert en_quote_balance("It's the students' book.") == (0, 0)
     assert en_quote_balance('"Go out and rob?') == (1, 0)
+
+
+def test_sentences_that_open_with_a_name_or_a_quotation() -> None:
+    text = [
+        "Trinket ran.",  # a name: capitalised twice in mid-sentence below, never lower case
+        "Then Trinket sat down, and Misty saw Trinket.",
+        "He laughed at Misty.",  # a pronoun opens many sentences: not a name
+        "Misty laughed too.",
+        "The Wind rose and the wind fell.",  # "Wind" is also written in lower case
+        "Wind howled, and Then Wind stopped.",
+        "'Trinket!' she cried.",  # the first word counts, quotation marks aside
+    ]
+    assert name_openings(text).tolist() == [1, 0, 0, 1, 0, 0, 1]
+    assert name_openings([]).tolist() == []
+    assert quote_openings(text, "en").tolist() == [0, 0, 0, 0, 0, 0, 1]
+    assert quote_openings(["“走吧。”他说。", "他说：“走吧。”", "「好。」"], "zh").tolist() == [
+        1,
+        0,
+        1,
+    ]
+    assert quote_openings(
+        ['"Go!" he said.', "It's late.", "They're the students' books."], "en"
+    ).tolist() == [1, 0, 0]
 
 
 def test_bead_format_round_trip() -> None:
