@@ -10,10 +10,11 @@ boundaries where the two sides disagree, and for beads whose sides open differen
 lines of dialogue (one gained or lost).
 
 Translators also start a sentence where the original does when it opens with a character —
-"韦小宝扑将过去……" becomes "Trinket sprang forward…" — or with a line of dialogue. So a bead
-whose first Chinese sentence (judged on its MT draft) and first English sentence both open with a
-name, or both with a quotation, is a likely bead, whichever names or words they are (the second
-pass links 韦小宝 to Trinket; this needs no link).
+"韦小宝扑将过去……" becomes "Trinket sprang forward…" — or with a line of dialogue, and end one
+where a line of dialogue ends. So a bead whose first Chinese sentence (judged on its MT draft)
+and first English sentence both open with a name, or both with a quotation, or whose last
+sentences both close a quotation, is a likely bead, whichever names or words they are (the
+second pass links 韦小宝 to Trinket; this needs no link).
 """
 
 from __future__ import annotations
@@ -91,10 +92,21 @@ _ZH_OPENS_QUOTE = regex.compile(r"\s*[“「『]")
 _EN_OPENS_QUOTE = regex.compile(r"\s*(?:['‘\"](?=[\w…])|“)")
 
 
+_ZH_CLOSES_QUOTE = regex.compile(r"[”」』]\s*$")
+_EN_CLOSES_QUOTE = regex.compile(r"[.,!?;:…—–-]['’\"”]\s*$")
+
+
 def quote_openings(sentences: Sequence[str], lang: str) -> np.ndarray:
     """1.0 for each sentence that opens with a quotation mark ("zh" or "en" marks), else 0.0."""
     opens = _ZH_OPENS_QUOTE if lang == "zh" else _EN_OPENS_QUOTE
     return np.array([float(bool(opens.match(s))) for s in sentences], dtype=np.float64)
+
+
+def quote_closings(sentences: Sequence[str], lang: str) -> np.ndarray:
+    """1.0 for each sentence that ends by closing a quotation, else 0.0 (an English closing
+    quote follows punctuation, so "the students'" is no quotation)."""
+    closes = _ZH_CLOSES_QUOTE if lang == "zh" else _EN_CLOSES_QUOTE
+    return np.array([float(bool(closes.search(s))) for s in sentences], dtype=np.float64)
 
 
 _WORD = regex.compile(r"\p{L}\p{Ll}+")

@@ -293,3 +293,12 @@ def test_a_bead_opening_with_a_quotation_on_both_sides_takes_its_place() -> None
     assert pairs(align(zh, en)) == [((0,), (0, 1)), ((1,), (2,)), ((2,), (3,))]
     blind = pairs(align(zh, en, params=AlignParams(quote_opening=0.0)))
     assert blind[1] == ((1,), (1, 2))
+
+
+def test_a_bead_closing_a_quotation_on_both_sides_ends_there() -> None:
+    zh = ["他在门口站了很久。", "他问：“你要去哪里？”", "她没有回答，转身走了。"]
+    en = ["He stood at the door for a long time.", "He asked: 'Where are you going?'"]
+    en += ["Nobody spoke.", "She turned and walked away without answering."]
+    assert pairs(align(zh, en)) == [((0,), (0,)), ((1,), (1,)), ((2,), (2, 3))]
+    blind = pairs(align(zh, en, params=AlignParams(quote_closing=0.0)))
+    assert blind[1] == ((1,), (1, 2))

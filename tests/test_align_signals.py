@@ -13,6 +13,7 @@ from align.boundaries import (
     en_quote_balance,
     inside_quote,
     name_openings,
+    quote_closings,
     quote_counts,
     quote_openings,
     zh_dialogue_lines,
@@ -103,6 +104,13 @@ def test_sentences_that_open_with_a_name_or_a_quotation() -> None:
     assert quote_openings(
         ['"Go!" he said.', "It's late.", "They're the students' books."], "en"
     ).tolist() == [1, 0, 0]
+
+
+def test_sentences_that_close_a_quotation() -> None:
+    en = ["He said: 'Go!'", "'Go!' he said.", 'She asked, "Why?"  ', "the students' books"]
+    assert quote_closings(en, "en").tolist() == [1, 0, 1, 0]
+    zh = ["他说：“走吧。”", "“走吧。”他说。", "「好。」"]
+    assert quote_closings(zh, "zh").tolist() == [1, 0, 1]
 
 
 def test_bead_format_round_trip() -> None:
