@@ -345,9 +345,9 @@ class Structure:
             inside_quote(quote_counts(tgt, en_quote_balance)),
         )
         turns = (dialogue_lines(src, zh_dialogue_lines), dialogue_lines(tgt, en_dialogue_lines))
-        opens = (quote_openings(src, "zh"), quote_openings(tgt, "en"))
-        names = None if drafts is None else (name_openings(drafts), name_openings(tgt))
-        closes = (quote_closings(src, "zh"), quote_closings(tgt, "en"))
+        opens = _both(quote_openings(src, "zh"), quote_openings(tgt, "en"))
+        names = None if drafts is None else _both(name_openings(drafts), name_openings(tgt))
+        closes = _both(quote_closings(src, "zh"), quote_closings(tgt, "en"))
         return cls(paras, quotes, turns, hard_paragraphs, None, semantic, opens, names, closes)
 
     def window(self, i0: int, i1: int, j0: int, j1: int) -> Structure:
@@ -365,6 +365,12 @@ class Structure:
         return Structure(
             paras, quotes, turns, self.hard_paragraphs, self.ratio, semantic, opens, names, closes
         )
+
+
+def _both(zh: np.ndarray, en: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per-sentence flags of both sides, or None when one side has none (a text without
+    quotation marks, say): then no bead can earn the bonus and the cost skips it."""
+    return (zh, en) if zh.any() and en.any() else None
 
 
 def _search_with_band(
