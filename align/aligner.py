@@ -23,9 +23,9 @@ aligner minimises the sum over the document:
   (``hard_paragraphs=True`` forbids the latter); a bead whose first sentences both open with a
   name (the Chinese one judged on its MT draft) or both with a quotation, or whose last
   sentences both close a quotation, earns a little — the translator began or ended a sentence
-  where the original did. MAC-Dev exact F1 with drafts 0.911 -> 0.924 (leave-one-chapter-out
-  0.924), without 0.887 -> 0.895, no chapter worse; it places short sentences ("Nobody came.")
-  that words and lengths leave in a tie;
+  where the original did. MAC-Dev exact F1 with drafts 0.911 -> 0.924 (weights chosen on the
+  other five chapters: 0.922), without 0.887 -> 0.895, no chapter worse; it places short
+  sentences ("Nobody came.") that words and lengths leave in a tie;
 * **meaning** (optional, ``semantic=``; ``align.semantic``) — ``-w · (cos - c)``, the centred
   cosine of the bead's two sides under a multilingual sentence encoder (multilingual-e5-small):
   MAC-Dev exact F1 0.911 -> 0.922 with drafts, 0.887 -> 0.904 without, flat over w 0.5–0.7
@@ -142,7 +142,7 @@ class AlignParams:
     # these (``align.boundaries``): MAC-Dev exact F1 with drafts 0.911 -> 0.918 (names) -> 0.922
     # (opening quotes) -> 0.924 (closing quotes), without 0.887 -> 0.895; no chapter worse. In
     # leave-one-chapter-out grids every fold chose names 0.08 (flat 0.08–0.24), opening quotes
-    # 0.02–0.04 and closing quotes 0.08–0.12 (0.16 and up is worse)
+    # 0.02–0.04 and closing quotes 0.08–0.1 (0.16 and up is worse)
     name_opening: float = 0.08
     quote_opening: float = 0.04
     quote_closing: float = 0.1
@@ -348,7 +348,16 @@ class Structure:
         opens = _both(quote_openings(src, "zh"), quote_openings(tgt, "en"))
         names = None if drafts is None else _both(name_openings(drafts), name_openings(tgt))
         closes = _both(quote_closings(src, "zh"), quote_closings(tgt, "en"))
-        return cls(paras, quotes, turns, hard_paragraphs, None, semantic, opens, names, closes)
+        return cls(
+            paras,
+            quotes,
+            turns,
+            hard_paragraphs,
+            semantic=semantic,
+            quote_opens=opens,
+            name_opens=names,
+            quote_closes=closes,
+        )
 
     def window(self, i0: int, i1: int, j0: int, j1: int) -> Structure:
         """The same evidence for the sub-lattice (i0..i1) x (j0..j1), keeping the text's ratio."""

@@ -1,5 +1,5 @@
 """Sentence boundaries that fall inside a quotation, on either side, and sentences that open
-with a name.
+with a name or a quotation or close a quotation (cues for the edges of a bead).
 
 Translators keep dialogue together: when the Chinese closes a quotation at a bead boundary the
 English usually does too. For every lattice position (the boundary after k sentences) we say
@@ -90,8 +90,6 @@ def dialogue_lines(sentences: Sequence[str], count: Callable[[str], int]) -> np.
 
 _ZH_OPENS_QUOTE = regex.compile(r"\s*[“「『]")
 _EN_OPENS_QUOTE = regex.compile(r"\s*(?:['‘\"](?=[\w…])|“)")
-
-
 _ZH_CLOSES_QUOTE = regex.compile(r"[”」』]\s*$")
 _EN_CLOSES_QUOTE = regex.compile(r"[.,!?;:…—–-]['’\"”]\s*$")
 
