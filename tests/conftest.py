@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 import tempfile
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -48,6 +51,18 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.tiny_marian import build_tiny_marian
 
     return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian") / "opus-mt-tiny")
+
+
+@pytest.fixture(scope="session")
+def bench_align() -> ModuleType:
+    """scripts/bench_align.py as a module (scripts/ is not a package)."""
+    path = Path(__file__).resolve().parents[1] / "scripts" / "bench_align.py"
+    spec = importlib.util.spec_from_file_location("bench_align", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_align", module)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

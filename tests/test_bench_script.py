@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _bench_align() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_align", REPO / "scripts/bench_align.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_align", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _write(folder: Path, name: str, lines: list[str]) -> None:
@@ -26,24 +13,26 @@ def _write(folder: Path, name: str, lines: list[str]) -> None:
     (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def test_wrong_beads_are_told_apart_as_split_merged_or_shifted(tmp_path: Path) -> None:
+def test_wrong_beads_are_told_apart_as_split_merged_or_shifted(
+    tmp_path: Path, bench_align: ModuleType
+) -> None:
     gold, pred = tmp_path / "gold", tmp_path / "pred"
     _write(gold, "a.gold", ["[0]:[0,1]", "[1]:[2]", "[2]:[3]", "[3,4]:[4]", "[5]:[5]", "[6]:[6]"])
     # split: [0]:[0] and []:[1] (of [0]:[0,1]), [3]:[4] (of [3,4]:[4]); merged: [1,2]:[2,3];
     # shifted: [4,5]:[5] takes part of one gold bead and all of the next
     _write(pred, "a.align", ["[0]:[0]", "[]:[1]", "[1,2]:[2,3]", "[3]:[4]", "[4,5]:[5]", "[6]:[6]"])
     _write(gold, "b.gold", ["[0]:[0]"])  # no prediction at all: its gold bead is missed
-    report = _bench_align().by_type(gold, pred).as_dict()
+    report = bench_align.by_type(gold, pred).as_dict()
     assert report["gold"] == {"1-2": 1, "1-1": 5, "2-1": 1}
     assert report["found"] == {"1-2": 0, "1-1": 1, "2-1": 0}
     assert report["wrong"] == {"split": 3, "merged": 1, "shifted": 1}
 
 
 def test_the_report_prints_recall_per_type_and_the_kinds_of_error(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], bench_align: ModuleType
 ) -> None:
     report = {"gold": {"1-1": 4, "1-2": 2}, "found": {"1-1": 3, "1-2": 0}, "wrong": {"split": 2}}
-    _bench_align().print_by_type(report)
+    bench_align.print_by_type(report)
     out = capsys.readouterr().out
     assert "1-1      4      3   0.750" in out
     assert "1-2      2      0   0.000" in out

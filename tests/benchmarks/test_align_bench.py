@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -133,16 +134,13 @@ def _bench_dir() -> Path | None:
 
 
 @pytest.mark.parametrize("drafts", [True, False], ids=["drafts", "no-drafts"])
-def test_align_mac_dev(benchmark: pytest.FixtureRequest, drafts: bool) -> None:
+def test_align_mac_dev(
+    benchmark: pytest.FixtureRequest, drafts: bool, bench_align: ModuleType
+) -> None:
     """Exact/strict/lax F1 on the benchmark dir via scripts/bench_align.py and its scorer."""
     bench = _bench_dir()
     if bench is None:
         pytest.skip("no benchmark data: set BITEXT_BENCH_DIR to a folder with NAME.gold files")
-    sys.path.insert(0, str(REPO / "scripts"))
-    try:
-        import bench_align
-    finally:
-        sys.path.pop(0)
     result = benchmark.pedantic(bench_align.run, args=(bench, drafts, None, None), rounds=1)
     for key in ("f1_strict", "f1_lax", "f1_exact"):
         benchmark.extra_info[key] = round(result[key], 4)
