@@ -14,7 +14,9 @@ Translators also start a sentence where the original does when it opens with a c
 where a line of dialogue ends. So a bead whose first Chinese sentence (judged on its MT draft)
 and first English sentence both open with a name, or both with a quotation, or whose last
 sentences both close a quotation, is a likely bead, whichever names or words they are (the
-second pass links 韦小宝 to Trinket; this needs no link).
+second pass links 韦小宝 to Trinket; this needs no link). Likewise when the first Chinese sentence's
+MT draft and the first English sentence open with the same word: "When…", "But…", "I…" — the
+MT keeps the original's first clause first, and so do most translators.
 """
 
 from __future__ import annotations
@@ -130,3 +132,24 @@ def name_openings(sentences: Sequence[str]) -> np.ndarray:
         if count >= NAME_MIN and w not in lower and w.lower() not in STOPWORDS
     }
     return np.array([float(bool(row) and row[0] in names) for row in words], dtype=np.float64)
+
+
+_FIRST_WORD = regex.compile(r"\P{L}*(\p{L}+)")
+
+
+def opening_words(drafts: Sequence[str], tgt: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each MT draft's and each English sentence's first word, as ids shared by the two sides.
+
+    A sentence without a word gets -1 (drafts) or -2 (English), so two of them never match.
+    Any word counts, function words too: "When" opening both is as telling as "Wang".
+    """
+    ids: dict[str, int] = {}
+
+    def keys(sentences: Sequence[str], none: int) -> np.ndarray:
+        found = (_FIRST_WORD.match(s) for s in sentences)
+        return np.array(
+            [ids.setdefault(m.group(1).lower(), len(ids)) if m else none for m in found],
+            dtype=np.int64,
+        )
+
+    return keys(drafts, -1), keys(tgt, -2)

