@@ -266,11 +266,24 @@ def test_a_failing_kernel_falls_back_with_one_warning(monkeypatch: pytest.Monkey
 
 
 def test_opening_words_are_shared_ids_and_missing_ones_never_match() -> None:
-    drafts = ["When it got dark, she left.", "“But why?” he asked.", "1998.", ""]
-    en = ["'when?' he asked.", "But it was late.", "42", "Why not?"]
+    drafts = ["When it got dark, she left.", "“But why?” he asked.", "1998.", "", "The end."]
+    en = ["'when?' he asked.", "But it was late.", "42", "Why not?", "The end."]
     zh_keys, en_keys = opening_words(drafts, en)
     assert zh_keys[0] == en_keys[0]  # case and quotation marks aside
     assert zh_keys[1] == en_keys[1]
     assert zh_keys[0] != zh_keys[1]
     assert zh_keys[2] == zh_keys[3] == -1 and en_keys[2] == -2  # no word: no match
     assert en_keys[3] not in zh_keys.tolist()  # "why" opens no draft ("But" does)
+    assert zh_keys[4] == en_keys[4]
+
+
+def test_a_word_that_opens_many_english_sentences_is_no_opening_cue() -> None:
+    """ "The" opens most sentences of a communiqué: matching it would favour every bead start."""
+    en = ["The ministers met.", "The parties agreed.", "They signed.", "The talks ended."]
+    en += [f"Item {k} was noted." for k in range(8)]  # "The" opens 3 of 12, over a tenth
+    zh_keys, en_keys = opening_words(["The ministers met in Shanghai.", "They signed it."], en)
+    assert zh_keys[0] == -1 and en_keys[0] == en_keys[1] == en_keys[3] == -2
+    assert zh_keys[1] == en_keys[2] >= 0
+    # two of four is over a tenth too, but two sentences are no pattern: "The" still counts
+    zh_keys, en_keys = opening_words(["The end."], en[:2] + ["They went.", "Then rain."])
+    assert zh_keys[0] == en_keys[0] == en_keys[1] >= 0
