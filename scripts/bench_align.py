@@ -4,6 +4,7 @@
     python scripts/bench_align.py [BENCH_DIR] [--drafts/--no-drafts] [--scorer PATH]
                                   [--pred-dir DIR] [--whole] [--json] [--by-type]
                                   [--semantic [--semantic-cache FILE]]
+                                  [--held-out FIELD=V1,V2,... ...]
 
 BENCH_DIR (default: $BITEXT_BENCH_DIR) holds NAME.zh and NAME.en (one sentence per line),
 NAME.gold and optionally NAME.mt (one MT draft per NAME.zh line, used with --drafts). The
@@ -15,12 +16,18 @@ and scores each document's share of the beads. --semantic adds the sentence enco
 --semantic-cache FILE keeps the vectors (numbers, not text; bitext's SQLite vector cache) for
 the next run. --by-type says which gold bead types were missed and what the wrong beads did
 (split a gold bead, merged whole gold beads, or shifted a boundary): counts only, no text.
+--held-out FIELD=V1,V2,... (repeatable; FIELD an ``AlignParams`` weight) aligns the benchmark
+once per point of the grid and scores each document with the point chosen on the others
+(leave-one-document-out; the first best point in the order given wins a tie): what a weight
+tuned on this benchmark is worth on a text it has not seen.
 The benchmark texts are read at run time only; nothing from them is stored in this repository.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import itertools
 import json
 import os
 import subprocess
@@ -30,10 +37,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from align.aligner import align  # noqa: E402
+from align.aligner import AlignParams, align  # noqa: E402
 from align.formats.beads import BeadIds, format_bead, read_beads  # noqa: E402
 from align.model import Bead  # noqa: E402
 from align.pipeline import encode_sides  # noqa: E402
@@ -66,7 +74,11 @@ class Vectors:
 
 
 def align_dir(
-    bench: Path, pred: Path, use_drafts: bool, vectors: Vectors | None = None
+    bench: Path,
+    pred: Path,
+    use_drafts: bool,
+    vectors: Vectors | None = None,
+    params: AlignParams | None = None,
 ) -> dict[str, float]:
     """Write NAME.align for every NAME.gold in ``bench``; return seconds per document."""
     times = {}
@@ -78,7 +90,7 @@ def align_dir(
         drafts = read_lines(mt) if use_drafts and mt.exists() else None
         semantic = vectors(src, tgt, drafts) if vectors else None
         started = time.perf_counter()
-        beads = align(src, tgt, drafts=drafts, semantic=semantic)
+        beads = align(src, tgt, drafts=drafts, semantic=semantic, params=params)
         times[name] = time.perf_counter() - started
         text = "".join(format_bead(b) + "\n" for b in beads)
         (pred / f"{name}.align").write_text(text, encoding="utf-8")
@@ -195,6 +207,75 @@ def print_by_type(report: dict[str, dict[str, int]]) -> None:
     )
 
 
+Counts = dict[str, tuple[int, int, int]]  # document -> exact hits, gold beads, predicted beads
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """Leave-one-document-out: each document scored with the grid point chosen on the others."""
+
+    f1_exact: float
+    chosen: dict[str, dict[str, float]]  # document -> the point chosen without it
+    in_sample: list[tuple[dict[str, float], float]]  # every point's exact F1 on all documents
+
+
+def parse_grid(specs: list[str]) -> dict[str, list[float]]:
+    """``["word_opening=0,0.03"]`` -> ``{"word_opening": [0.0, 0.03]}``, fields checked."""
+    numeric = {
+        f.name: type(getattr(AlignParams(), f.name))
+        for f in dataclasses.fields(AlignParams)
+        if isinstance(getattr(AlignParams(), f.name), int | float)
+    }
+    grid: dict[str, list[float]] = {}
+    for spec in specs:
+        name, _, values = spec.partition("=")
+        if name not in numeric or not values:
+            raise ValueError(
+                f"--held-out {spec}: give FIELD=V1,V2,... with FIELD one of "
+                f"{', '.join(sorted(numeric))}"
+            )
+        try:
+            grid[name] = [numeric[name](v) for v in values.split(",")]
+        except ValueError:
+            raise ValueError(f"--held-out {spec}: the values must be numbers") from None
+    return grid
+
+
+def exact_f1(counts: Counts, docs: list[str]) -> float:
+    hits = sum(counts[d][0] for d in docs)
+    total = sum(counts[d][1] + counts[d][2] for d in docs)
+    return 2 * hits / total if total else 0.0
+
+
+def choose(points: list[dict[str, float]], counts: list[Counts]) -> HeldOut:
+    """Pick, for each document, the point that scores best on the other documents."""
+    docs = sorted(counts[0])
+    held: Counts = {}
+    chosen: dict[str, dict[str, float]] = {}
+    for doc in docs:
+        rest = [d for d in docs if d != doc]
+        best = max(range(len(points)), key=lambda k: exact_f1(counts[k], rest))  # first wins
+        chosen[doc], held[doc] = points[best], counts[best][doc]
+    in_sample = [(p, exact_f1(c, docs)) for p, c in zip(points, counts, strict=True)]
+    return HeldOut(exact_f1(held, docs), chosen, in_sample)
+
+
+def held_out(bench: Path, scorer: Path, grid: dict[str, list[float]], use_drafts: bool) -> HeldOut:
+    points = [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
+    counts: list[Counts] = []
+    for point in points:
+        with tempfile.TemporaryDirectory(prefix="bitext-bench-") as tmp:
+            params = AlignParams(**cast("dict[str, Any]", point))  # fields checked: parse_grid
+            align_dir(bench, Path(tmp), use_drafts, params=params)
+            per_doc = score(bench, Path(tmp), scorer)["per_doc"]
+        counts.append({name: _exact_counts(doc["counts"]) for name, doc in per_doc.items()})
+    return choose(points, counts)
+
+
+def _exact_counts(counts: dict[str, int]) -> tuple[int, int, int]:
+    return counts["exact_hits"], counts["exact_gold"], counts["exact_pred"]
+
+
 def score(bench: Path, pred: Path, scorer: Path) -> dict:
     out = subprocess.run(
         [sys.executable, str(scorer), str(bench), str(pred), "--json"],
@@ -205,6 +286,13 @@ def score(bench: Path, pred: Path, scorer: Path) -> dict:
     return json.loads(out.stdout)
 
 
+def find_scorer(bench: Path, scorer: Path | None) -> Path:
+    scorer = scorer or bench.resolve().parent / "score_alignment.py"
+    if not scorer.exists():
+        raise SystemExit(f"bench_align: no scorer at {scorer}; pass --scorer PATH")
+    return scorer
+
+
 def run(
     bench: Path,
     use_drafts: bool,
@@ -213,9 +301,7 @@ def run(
     whole: bool = False,
     vectors: Vectors | None = None,
 ) -> dict:
-    scorer = scorer or bench.resolve().parent / "score_alignment.py"
-    if not scorer.exists():
-        raise SystemExit(f"bench_align: no scorer at {scorer}; pass --scorer PATH")
+    scorer = find_scorer(bench, scorer)
     with tempfile.TemporaryDirectory(prefix="bitext-bench-") as tmp:
         pred = pred_dir or Path(tmp)
         pred.mkdir(parents=True, exist_ok=True)
@@ -242,12 +328,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--by-type", action="store_true", help="recall per gold bead type, wrong beads")
     ap.add_argument("--semantic", action="store_true", help="add the sentence encoder's signal")
     ap.add_argument("--semantic-cache", type=Path, default=None, help="SQLite file for its vectors")
+    ap.add_argument(
+        "--held-out",
+        action="append",
+        default=[],
+        metavar="FIELD=V1,V2,...",
+        help="leave-one-document-out over this grid of AlignParams weights (repeatable)",
+    )
     args = ap.parse_args(argv)
     if not args.bench:
         ap.error("give BENCH_DIR or set BITEXT_BENCH_DIR")
     bench = Path(args.bench)
     if not any(bench.glob("*.gold")):
         ap.error(f"no *.gold files in {bench}")
+    if args.held_out:
+        try:
+            grid = parse_grid(args.held_out)
+        except ValueError as err:
+            ap.error(str(err))
+        return report_held_out(
+            held_out(bench, find_scorer(bench, args.scorer), grid, args.drafts), args.json
+        )
     vectors = Vectors(args.semantic_cache) if args.semantic else None
     result = run(bench, args.drafts, args.scorer, args.pred_dir, args.whole, vectors)
     if args.json:
@@ -266,6 +367,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.by_type:
         print_by_type(result["by_type"])
     return 0
+
+
+def report_held_out(result: HeldOut, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(dataclasses.asdict(result), indent=1, sort_keys=True))
+        return 0
+    for point, f1 in result.in_sample:
+        print(f"  {_point(point)}: exact F1 {f1:.4f} on all documents")
+    print(
+        f"held out (each document with the point chosen on the others): exact F1 "
+        f"{result.f1_exact:.4f}"
+    )
+    for doc, point in sorted(result.chosen.items()):
+        print(f"  {doc}: {_point(point)}")
+    return 0
+
+
+def _point(point: dict[str, float]) -> str:
+    return " ".join(f"{name}={value}" for name, value in point.items())
 
 
 if __name__ == "__main__":

@@ -37,3 +37,45 @@ def test_the_report_prints_recall_per_type_and_the_kinds_of_error(
     assert "1-1      4      3   0.750" in out
     assert "1-2      2      0   0.000" in out
     assert "wrong beads: 2 — 2 split a gold bead, 0 merged whole gold beads, 0 shifted" in out
+
+
+def test_a_held_out_grid_names_align_params_weights(bench_align: ModuleType) -> None:
+    grid = bench_align.parse_grid(["word_opening=0.03,0", "relearn=1,0"])
+    assert grid == {"word_opening": [0.03, 0.0], "relearn": [1, 0]}
+    assert isinstance(grid["relearn"][0], int)
+    for bad in ("no_such_weight=1", "merge=", "merge=a,b", "types=1"):
+        with pytest.raises(ValueError, match="--held-out"):
+            bench_align.parse_grid([bad])
+
+
+def test_each_document_is_scored_with_the_point_chosen_on_the_others(
+    bench_align: ModuleType,
+) -> None:
+    points = [{"merge": 0.1}, {"merge": 0.2}]
+    # (exact hits, gold beads, predicted beads) per document and point: point 0 suits a and b,
+    # point 1 suits c. Left out, a and b each see c and the other one, which favour point 1
+    # (16 hits to 14); c sees a and b, which favour point 0.
+    counts = [
+        {"a": (9, 10, 10), "b": (9, 10, 10), "c": (5, 10, 10)},
+        {"a": (7, 10, 10), "b": (7, 10, 10), "c": (9, 10, 10)},
+    ]
+    result = bench_align.choose(points, counts)
+    assert result.chosen == {"a": {"merge": 0.2}, "b": {"merge": 0.2}, "c": {"merge": 0.1}}
+    assert result.f1_exact == pytest.approx(2 * (7 + 7 + 5) / 60)  # below both in-sample scores
+    assert result.in_sample == [
+        ({"merge": 0.1}, pytest.approx(46 / 60)),
+        ({"merge": 0.2}, pytest.approx(46 / 60)),
+    ]
+    same = [{"a": (5, 10, 10), "b": (5, 10, 10)}] * 2  # a tie goes to the point given first
+    assert bench_align.choose(points, same).chosen == {"a": points[0], "b": points[0]}
+    assert bench_align.choose(points[::-1], same).chosen == {"a": points[1], "b": points[1]}
+
+
+def test_a_bad_held_out_grid_is_a_usage_error(
+    tmp_path: Path, bench_align: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(tmp_path, "a.gold", ["[0]:[0]"])
+    with pytest.raises(SystemExit) as exit_info:
+        bench_align.main([str(tmp_path), "--held-out", "merge=x"])
+    assert exit_info.value.code == 2
+    assert "the values must be numbers" in capsys.readouterr().err
