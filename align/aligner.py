@@ -25,7 +25,7 @@ aligner minimises the sum over the document:
   and English sentence open with the same word ("When…", "But…"), or whose last sentences both
   close a quotation, earns a little — the translator began or ended a sentence where the
   original did. MAC-Dev exact F1 with drafts 0.911 -> 0.928 (weights chosen on the other five
-  chapters: 0.925), without 0.887 -> 0.895, no chapter worse; it places short sentences
+  chapters: 0.927), without 0.887 -> 0.895, no chapter worse; it places short sentences
   ("Nobody came.") that words and lengths leave in a tie;
 * **meaning** (optional, ``semantic=``; ``align.semantic``) — ``-w · (cos - c)``, the centred
   cosine of the bead's two sides under a multilingual sentence encoder (multilingual-e5-small):
@@ -149,7 +149,8 @@ class AlignParams:
     # a bead whose first MT draft and first English sentence open with the same word (any word:
     # a list of connectives gained less) earns this: 0.924 -> 0.928 with drafts (001, 003, 005
     # better, none worse), MAC-Dev-2021 0.927 -> 0.931; flat over 0.02–0.06, and five of six
-    # leave-one-chapter-out folds chose 0.03 (held out 0.925); words that open over a tenth of
+    # leave-one-chapter-out folds chose 0.03 (held out 0.927: ``scripts/bench_align.py
+    # --held-out``, README); words that open over a tenth of
     # the English sentences are left out (``align.boundaries.COMMON_OPENER``)
     word_opening: float = 0.03
     quote_opening: float = 0.04
