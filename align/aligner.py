@@ -147,11 +147,11 @@ class AlignParams:
     # 0.02–0.04 and closing quotes 0.08–0.1 (0.16 and up is worse)
     name_opening: float = 0.08
     # a bead whose first MT draft and first English sentence open with the same word (any word:
-    # a list of connectives gained less) earns this: 0.924 -> 0.928 with drafts (001, 003, 005
-    # better, none worse), MAC-Dev-2021 0.927 -> 0.931; flat over 0.02–0.06, and five of six
-    # leave-one-chapter-out folds chose 0.03 (held out 0.927: ``scripts/bench_align.py
-    # --held-out``, README); words that open over a tenth of
-    # the English sentences are left out (``align.boundaries.COMMON_OPENER``)
+    # a list of connectives gained less; words that open over a tenth of the English sentences
+    # are left out, ``align.boundaries.COMMON_OPENER``) earns this: 0.924 -> 0.928 with drafts
+    # (001, 003, 005 better, none worse), MAC-Dev-2021 0.927 -> 0.931; flat over 0.02–0.06,
+    # and five of six leave-one-chapter-out folds chose 0.03 (held out 0.927, with
+    # ``scripts/bench_align.py --held-out`` as in the README)
     word_opening: float = 0.03
     quote_opening: float = 0.04
     quote_closing: float = 0.1

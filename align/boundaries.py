@@ -145,9 +145,9 @@ def opening_words(drafts: Sequence[str], tgt: Sequence[str]) -> tuple[np.ndarray
     Any word counts, function words too: "When" opening both is as telling as "Wang". A word
     that opens more than ``COMMON_OPENER`` of the English sentences, and at least ``COMMON_MIN``
     ("The" in a communiqué, "I" in a first-person novel), would favour every bead start alike,
-    so it gets no id. A sentence
-    without an id gets -1 (drafts) or -2 (English), so two of them never match. (On MAC-Dev
-    the exclusion changes nothing at 0.1-0.2 and costs 1-2 beads at 0.05.)
+    so it gets no id. A sentence without an id gets -1 (drafts) or -2 (English), so two of them
+    never match. (On MAC-Dev the exclusion changes nothing at 0.1-0.2; at 0.05 it costs 1-2
+    beads.)
     """
     ids: dict[str, int] = {}
 
