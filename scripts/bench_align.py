@@ -221,11 +221,8 @@ class HeldOut:
 
 def parse_grid(specs: list[str]) -> dict[str, list[float]]:
     """``["word_opening=0,0.03"]`` -> ``{"word_opening": [0.0, 0.03]}``, fields checked."""
-    numeric = {
-        f.name: type(getattr(AlignParams(), f.name))
-        for f in dataclasses.fields(AlignParams)
-        if isinstance(getattr(AlignParams(), f.name), int | float)
-    }
+    defaults = dataclasses.asdict(AlignParams())
+    numeric = {name: type(v) for name, v in defaults.items() if isinstance(v, int | float)}
     grid: dict[str, list[float]] = {}
     for spec in specs:
         name, _, values = spec.partition("=")
@@ -316,6 +313,25 @@ def run(
     return result
 
 
+def report_held_out(result: HeldOut, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(dataclasses.asdict(result), indent=1, sort_keys=True))
+        return 0
+    for point, f1 in result.in_sample:
+        print(f"  {_point(point)}: exact F1 {f1:.4f} on all documents")
+    print(
+        f"held out (each document with the point chosen on the others): exact F1 "
+        f"{result.f1_exact:.4f}"
+    )
+    for doc, point in sorted(result.chosen.items()):
+        print(f"  {doc}: {_point(point)}")
+    return 0
+
+
+def _point(point: dict[str, float]) -> str:
+    return " ".join(f"{name}={value}" for name, value in point.items())
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("bench", nargs="?", default=os.environ.get("BITEXT_BENCH_DIR"))
@@ -342,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     if not any(bench.glob("*.gold")):
         ap.error(f"no *.gold files in {bench}")
     if args.held_out:
+        if args.whole or args.semantic:
+            ap.error("--held-out aligns each document on its own, without --semantic")
         try:
             grid = parse_grid(args.held_out)
         except ValueError as err:
@@ -367,25 +385,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.by_type:
         print_by_type(result["by_type"])
     return 0
-
-
-def report_held_out(result: HeldOut, as_json: bool) -> int:
-    if as_json:
-        print(json.dumps(dataclasses.asdict(result), indent=1, sort_keys=True))
-        return 0
-    for point, f1 in result.in_sample:
-        print(f"  {_point(point)}: exact F1 {f1:.4f} on all documents")
-    print(
-        f"held out (each document with the point chosen on the others): exact F1 "
-        f"{result.f1_exact:.4f}"
-    )
-    for doc, point in sorted(result.chosen.items()):
-        print(f"  {doc}: {_point(point)}")
-    return 0
-
-
-def _point(point: dict[str, float]) -> str:
-    return " ".join(f"{name}={value}" for name, value in point.items())
 
 
 if __name__ == "__main__":

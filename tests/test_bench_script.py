@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from types import ModuleType
 
@@ -79,3 +80,48 @@ def test_a_bad_held_out_grid_is_a_usage_error(
         bench_align.main([str(tmp_path), "--held-out", "merge=x"])
     assert exit_info.value.code == 2
     assert "the values must be numbers" in capsys.readouterr().err
+
+
+def test_held_out_is_not_combined_with_whole_or_semantic(
+    tmp_path: Path, bench_align: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(tmp_path, "a.gold", ["[0]:[0]"])
+    for extra in ("--whole", "--semantic"):
+        with pytest.raises(SystemExit) as exit_info:
+            bench_align.main([str(tmp_path), "--held-out", "merge=0.1", extra])
+        assert exit_info.value.code == 2
+        assert "--held-out aligns each document on its own" in capsys.readouterr().err
+
+
+FAKE_SCORER = """
+import json, sys
+import json
+from pathlib import Path
+gold_dir, pred_dir = Path(sys.argv[1]), Path(sys.argv[2])
+per_doc = {}
+for gold in sorted(gold_dir.glob("*.gold")):
+    g = [x for x in gold.read_text().split() if x]
+    p = [x for x in (pred_dir / (gold.stem + ".align")).read_text().split() if x]
+    per_doc[gold.stem] = {"counts": {"exact_hits": sum(b in g for b in p),
+                                     "exact_gold": len(g), "exact_pred": len(p)}}
+print(json.dumps({"per_doc": per_doc}))
+"""
+
+
+def test_held_out_aligns_once_per_point_and_reports_json(
+    tmp_path: Path, bench_align: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A made-up two-document benchmark, scored by a stand-in for the benchmark's scorer."""
+    bench = tmp_path / "bench"
+    for name in ("a", "b"):
+        _write(bench, f"{name}.zh", ["他走了。", "她哭了。"])
+        _write(bench, f"{name}.en", ["He left.", "She cried."])
+        _write(bench, f"{name}.gold", ["[0]:[0]", "[1]:[1]"])
+    scorer = tmp_path / "scorer.py"
+    scorer.write_text(FAKE_SCORER, encoding="utf-8")
+    argv = [str(bench), "--no-drafts", "--scorer", str(scorer), "--json"]
+    assert bench_align.main([*argv, "--held-out", "merge=0.12,0.5"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["f1_exact"] == 1.0
+    assert result["chosen"] == {"a": {"merge": 0.12}, "b": {"merge": 0.12}}
+    assert [point for point, _ in result["in_sample"]] == [{"merge": 0.12}, {"merge": 0.5}]
