@@ -28,6 +28,7 @@ from cli.common import (
     info,
     progress_bars,
     sentence_encoder,
+    warn_if_sizes_differ,
 )
 
 # most beads doubtful: on MAC-Dev at most 15% of a chapter's beads score < 0.5, for a text
@@ -76,6 +77,7 @@ def check_languages(zh_path: Path, zh_text: str, en_path: Path, en_text: str) ->
     """Catch swapped or mistaken files before aligning nonsense."""
     check_chinese(zh_path, zh_text)
     check_english(en_path, en_text)
+    warn_if_sizes_differ(zh_path, zh_text, en_path, en_text)
 
 
 def load_drafts(path: Path, count: int) -> list[Draft]:

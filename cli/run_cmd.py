@@ -29,6 +29,7 @@ from cli.common import (
     info,
     progress_bars,
     sentence_encoder,
+    warn_if_sizes_differ,
 )
 from cli.options import (
     DEFAULT_MODEL_ID,
@@ -131,6 +132,7 @@ def run(
     ref_doc = load_document(reference, tgt_lang, quiet) if reference else None
     if reference is not None and ref_doc is not None and lang_matches("en", tgt_lang):
         check_english(reference, ref_doc.text)
+        warn_if_sizes_differ(document, source.text, reference, ref_doc.text)
     outdir = ensure_output_dir(out)
     name = output_name(document)
     check_outputs(

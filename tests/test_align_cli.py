@@ -141,3 +141,27 @@ def test_texts_that_do_not_translate_each_other_get_a_warning(
     assert code == 0 and out  # the beads are still written: the reviewer decides
     (line,) = err.splitlines()
     assert line.startswith("bitext: warning:") and "check that b.en translates a.zh" in line
+
+
+def test_a_side_many_times_too_long_gets_a_warning_and_still_aligns(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    zh, en = tmp_path / "a.zh", tmp_path / "a.en"
+
+    def align_sizes(zh_lines: list[str], en_lines: list[str]) -> tuple[int, str, str]:
+        zh.write_text("\n".join(zh_lines) + "\n", encoding="utf-8")
+        en.write_text("\n".join(en_lines) + "\n", encoding="utf-8")
+        return run_cli(["align", str(zh), str(en), "--segmented", "-q"], capsys)
+
+    code, out, err = align_sizes(ZH * 3, EN * 3)  # a translation's usual size: nothing to say
+    assert code == 0 and out and err == ""
+    code, out, err = align_sizes(ZH, EN * 10)  # warned even with -q; the beads still come
+    assert code == 0 and len(out.splitlines()) >= len(ZH)
+    first, *rest = err.splitlines()  # before aligning (doubtful beads may add a warning)
+    assert first.startswith("bitext: warning: a.en is about") and "translation of a.zh" in first
+    assert all(line.startswith("bitext: warning:") for line in rest)
+    code, out, err = align_sizes(ZH * 10, EN[:1])
+    assert code == 0 and out
+    first, *rest = err.splitlines()
+    assert first.startswith("bitext: warning: a.zh is about") and "original of a.en" in first
+    assert all(line.startswith("bitext: warning:") for line in rest)

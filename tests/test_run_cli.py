@@ -100,6 +100,21 @@ def test_run_with_reference_aligns_to_human_english(tmp_path: Path, tiny_model: 
     assert all(b.origin == "human" for b in project.beads)
 
 
+def test_a_reference_many_times_too_long_is_warned_about_before_drafting(
+    tmp_path: Path, tiny_model: Path
+) -> None:
+    zh = tmp_path / "doc.zh.txt"
+    en = tmp_path / "book.en.txt"
+    zh.write_text("会议在莫斯科举行。部长们交换了意见。\n", encoding="utf-8")
+    en.write_text("The meeting was held in Moscow. The ministers exchanged views.\n" * 20, "utf-8")
+    code, _, stderr = run_cli(
+        "run", zh, "--reference", en, "--model", tiny_model, "-o", tmp_path, *FAST
+    )
+    assert code == 0, stderr  # a warning (shown even with --quiet): the run still completes
+    assert stderr.startswith("bitext: warning: book.en.txt is about")
+    assert (tmp_path / "doc.bitext.json").exists()
+
+
 def test_gb18030_input_is_detected_and_read(tmp_path: Path, tiny_model: Path) -> None:
     doc = tmp_path / "gb.txt"
     doc.write_bytes("上海合作组织外交部长会议于莫斯科举行。".encode("gb18030"))
