@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -34,6 +35,18 @@ from cli.options import (
 )
 from cli.run_cmd import load_document
 from models.factory import make_translator
+
+
+@dataclass(frozen=True)
+class DraftSummary:
+    """What ``--json`` prints."""
+
+    segments: int
+    drafts: int
+    flagged: int  # drafts that carry flags (Draft.flags): the reviewer reads these first
+    engine: str
+    seconds: float
+    project: str
 
 
 def draft(
@@ -77,18 +90,18 @@ def draft(
         project = build_project(source, translator, None, progress)
     write_project(output, project)
     flagged = sum(1 for d in project.drafts if d is not None and d.flags)
-    summary = {
-        "segments": len(project.source.segments),
-        "drafts": sum(d is not None for d in project.drafts),
-        "flagged": flagged,
-        "engine": translator.engine,
-        "seconds": round(time.perf_counter() - started, 2),
-        "project": str(output),
-    }
+    summary = DraftSummary(
+        segments=len(project.source.segments),
+        drafts=sum(d is not None for d in project.drafts),
+        flagged=flagged,
+        engine=translator.engine,
+        seconds=round(time.perf_counter() - started, 2),
+        project=str(output),
+    )
     if as_json:
-        typer.echo(json.dumps(summary))
+        typer.echo(json.dumps(asdict(summary)))
     info(
-        f"{summary['segments']} segments, {summary['drafts']} drafts ({flagged} flagged) with "
-        f"{translator.engine} in {summary['seconds']} s → {output}",
+        f"{summary.segments} segments, {summary.drafts} drafts ({flagged} flagged) with "
+        f"{translator.engine} in {summary.seconds} s → {output}",
         quiet,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -50,6 +51,17 @@ def print_warnings(warnings: Sequence[str]) -> None:
 
     for line in summarise_warnings(warnings):
         err_console.print(f"bitext: warning: {line}", markup=False)
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """What ``--json`` prints."""
+
+    format: str
+    output: str
+    units: int  # units written (beads the filter kept)
+    beads: int
+    warnings: int
 
 
 def export(
@@ -113,13 +125,13 @@ def export(
     flt = BeadFilter(status, min_score, origin, skip_empty)
     report = export_project(fmt.value, output, loaded, flt, src_lang=src_lang, tgt_lang=tgt_lang)
     print_warnings(report.warnings)
-    summary = {
-        "format": fmt.value,
-        "output": str(output),
-        "units": report.count,
-        "beads": len(loaded.beads),
-        "warnings": len(report.warnings),
-    }
+    summary = ExportSummary(
+        format=fmt.value,
+        output=str(output),
+        units=report.count,
+        beads=len(loaded.beads),
+        warnings=len(report.warnings),
+    )
     if as_json:
-        typer.echo(json.dumps(summary))
+        typer.echo(json.dumps(asdict(summary)))
     info(f"{report.count} of {len(loaded.beads)} beads → {output} ({fmt.value})", quiet)

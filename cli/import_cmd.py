@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,16 @@ from align.formats.units import same_language
 from align.model import Project
 from cli.common import Overwrite, Quiet, check_outputs, check_review_kept, info
 from cli.export_cmd import ExportFormat, format_for, print_warnings
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What ``--json`` prints."""
+
+    units: int
+    src_lang: str
+    tgt_lang: str
+    project: str
 
 
 def import_file(
@@ -59,14 +70,14 @@ def import_file(
     check_imported(file, project)
     write_project(out, project)
     print_warnings(warnings)
-    summary = {
-        "units": len(project.beads),
-        "src_lang": project.source.lang,
-        "tgt_lang": project.target.lang,
-        "project": str(out),
-    }
+    summary = ImportSummary(
+        units=len(project.beads),
+        src_lang=project.source.lang,
+        tgt_lang=project.target.lang,
+        project=str(out),
+    )
     if as_json:
-        typer.echo(json.dumps(summary))
+        typer.echo(json.dumps(asdict(summary)))
     info(
         f"{len(project.beads)} units ({project.source.lang} → {project.target.lang}) → {out}",
         quiet,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -14,7 +15,7 @@ from cli.common import Quiet, info
 
 if TYPE_CHECKING:
     from align.model import Project
-    from align.qa.project import BeadReport
+    from align.qa.project import BeadReport, QaSummary
 
 GlossaryOpt = Annotated[
     Path | None,
@@ -77,21 +78,20 @@ def qa(
     else:
         project = load_current(project_path)
         reports = qa_beads(project, terms)
-    summary = summarize(reports)
-    summary["beads"] = len(project.beads)
+    summary = summarize(reports, beads=len(project.beads))
     if as_json:
         flags = [_flag_json(r.index, r.side, f) for r in reports for f in r.flags]
-        typer.echo(json.dumps({"summary": summary, "flags": flags}, ensure_ascii=False))
+        typer.echo(json.dumps({"summary": asdict(summary), "flags": flags}, ensure_ascii=False))
     else:
         _print_report(project, reports, summary)
     stored = f"; stored in {project_path}" if write else ""
     flagged = len({r.index for r in reports if r.flags})
-    info(f"{summary['flags']} flags on {flagged} of {len(project.beads)} beads{stored}", quiet)
+    info(f"{summary.flags} flags on {flagged} of {len(project.beads)} beads{stored}", quiet)
 
 
-def _print_report(project: Project, reports: list[BeadReport], summary: dict[str, Any]) -> None:
+def _print_report(project: Project, reports: list[BeadReport], summary: QaSummary) -> None:
     typer.echo("By check:")
-    for check, count in summary["by_check"].items() or [("(none)", 0)]:
+    for check, count in summary.by_check.items() or [("(none)", 0)]:
         typer.echo(f"  {check:<13} {count:>4}")
     typer.echo("By bead:")
     for report in reports:

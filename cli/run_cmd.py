@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -155,22 +155,34 @@ def run(
     report_summary(project, outputs, time.perf_counter() - started, as_json, quiet)
 
 
+@dataclass(frozen=True)
+class RunSummary:
+    """What ``--json`` prints."""
+
+    segments: int
+    drafts: int
+    beads: int
+    seconds: float
+    project: str
+    tmx: str
+
+
 def report_summary(
     project: Project, outputs: RunOutputs, seconds: float, as_json: bool, quiet: bool
 ) -> None:
     """One line on stderr for people, and the same facts as JSON on stdout for scripts."""
-    summary = {
-        "segments": len(project.source.segments),
-        "drafts": sum(d is not None for d in project.drafts),
-        "beads": len(project.beads),
-        "seconds": round(seconds, 2),
-        "project": str(outputs.project),
-        "tmx": str(outputs.tmx),
-    }
+    summary = RunSummary(
+        segments=len(project.source.segments),
+        drafts=sum(d is not None for d in project.drafts),
+        beads=len(project.beads),
+        seconds=round(seconds, 2),
+        project=str(outputs.project),
+        tmx=str(outputs.tmx),
+    )
     if as_json:
-        typer.echo(json.dumps(summary))
+        typer.echo(json.dumps(asdict(summary)))
     info(
-        f"{summary['segments']} segments, {summary['drafts']} drafts, {summary['beads']} beads "
-        f"in {summary['seconds']} s → {outputs.project}, {outputs.tmx}",
+        f"{summary.segments} segments, {summary.drafts} drafts, {summary.beads} beads "
+        f"in {summary.seconds} s → {outputs.project}, {outputs.tmx}",
         quiet,
     )

@@ -119,6 +119,9 @@ def test_export_command_all_formats(project_file: Path, tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         summary = json.loads(result.stdout.splitlines()[-1])
         assert summary["units"] == 9 and summary["beads"] == 10 and out.exists()
+        assert summary["output"] == str(out)
+        assert summary["warnings"] == result.stderr.count("bitext: warning:")  # TMX 3, XLIFF 2
+        assert summary["format"] == out.suffix.lstrip(".").replace("xlf", "xliff")
 
 
 def test_export_tmx_with_filters_and_languages(
@@ -209,7 +212,8 @@ def test_import_command(
     out = tmp_path / "imported.json"
     result = CliRunner().invoke(app, ["import", str(tmx), "-o", str(out), "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["units"] == 9
+    summary = json.loads(result.stdout)
+    assert summary == {"units": 9, "src_lang": "zh-CN", "tgt_lang": "en", "project": str(out)}
     validate(json.loads(out.read_text(encoding="utf-8")))
     assert read_project(out).beads == read_tmx(tmx).beads
     monkeypatch.chdir(tmp_path)

@@ -140,6 +140,8 @@ def test_cli_json_and_write(project_file: Path, glossary_file: Path) -> None:
     data = json.loads(result.stdout)
     assert data["summary"]["by_check"] == {"glossary": 2, "references": 2}
     assert data["summary"]["flagged_beads"] == [0, 1]
+    assert data["summary"]["flags"] == 4 and set(data["summary"]["by_side"]) <= {"draft", "target"}
+    assert data["summary"]["beads"] == len(read_project(project_file).beads)
     assert {"bead", "side", "check", "severity", "message", "source_span"} <= set(data["flags"][0])
     stored = read_project(project_file)
     assert any(parse_code(f) for f in stored.beads[1].flags)

@@ -75,7 +75,9 @@ def test_run_summary_json(tmp_path: Path, tiny_model: Path) -> None:
     code, stdout, _ = run_cli("run", doc, "--model", tiny_model, "-o", tmp_path, "--json", *FAST)
     assert code == 0
     summary = json.loads(stdout)
+    assert list(summary) == ["segments", "drafts", "beads", "seconds", "project", "tmx"]
     assert summary["segments"] == 2 and summary["drafts"] == 2 and summary["beads"] == 2
+    assert summary["seconds"] >= 0 and Path(summary["project"]).name == "note.bitext.json"
     assert Path(summary["tmx"]).name == "note.tmx"
 
 

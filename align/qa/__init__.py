@@ -9,7 +9,14 @@ from align.qa.dates import check_dates
 from align.qa.flags import Flag, FlagCode, Severity, parse_code
 from align.qa.glossary import Glossary, Term, check_glossary, load_glossary
 from align.qa.numbers import check_numbers
-from align.qa.project import BeadReport, apply_reports, qa_beads, qa_project, summarize
+from align.qa.project import (
+    BeadReport,
+    QaSummary,
+    apply_reports,
+    qa_beads,
+    qa_project,
+    summarize,
+)
 from align.qa.references import check_references
 from align.qa.surface import check_empty, check_loops, check_untranslated, length_ratio_outliers
 from align.qa.titles import check_titles
@@ -20,6 +27,7 @@ __all__ = [
     "Flag",
     "FlagCode",
     "Glossary",
+    "QaSummary",
     "Severity",
     "Term",
     "apply_reports",

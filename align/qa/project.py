@@ -67,15 +67,25 @@ def apply_reports(project: Project, reports: list[BeadReport]) -> Project:
     return replace(project, beads=tuple(beads))
 
 
-def summarize(reports: list[BeadReport]) -> dict[str, object]:
+@dataclass(frozen=True)
+class QaSummary:
     """Counts by check and by side, and the beads with any flag (for reports and ``--json``)."""
+
+    flags: int
+    by_check: dict[str, int]
+    by_side: dict[str, int]
+    flagged_beads: list[int]
+    beads: int
+
+
+def summarize(reports: list[BeadReport], beads: int | None = None) -> QaSummary:
+    """``beads``: the project's bead count (by default: up to the last bead reported on)."""
     by_check = Counter(f.check for r in reports for f in r.flags)
-    flagged = sorted({r.index for r in reports if r.flags})
     by_side = Counter(r.side for r in reports for _ in r.flags)
-    return {
-        "flags": sum(by_check.values()),
-        "by_check": dict(sorted(by_check.items())),
-        "by_side": dict(sorted(by_side.items())),
-        "flagged_beads": flagged,
-        "beads": 1 + max((r.index for r in reports), default=-1),
-    }
+    return QaSummary(
+        flags=sum(by_check.values()),
+        by_check=dict(sorted(by_check.items())),
+        by_side=dict(sorted(by_side.items())),
+        flagged_beads=sorted({r.index for r in reports if r.flags}),
+        beads=1 + max((r.index for r in reports), default=-1) if beads is None else beads,
+    )
