@@ -85,7 +85,7 @@ def qa(
     else:
         _print_report(project, reports, summary)
     stored = f"; stored in {project_path}" if write else ""
-    flagged = len({r.index for r in reports if r.flags})
+    flagged = len(summary.flagged_beads)
     info(f"{summary.flags} flags on {flagged} of {len(project.beads)} beads{stored}", quiet)
 
 
