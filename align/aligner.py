@@ -69,7 +69,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -93,9 +92,15 @@ from align.model import Bead, BeadOrigin, Segment
 from align.relearn import extend, learn_links
 from align.search import Band, BandTooNarrow, CostFn, PathBead, full_band, search
 from align.semantic import BlockVectors
-from align.similarity import SideFeatures, Vocab, pair_coverage, source_features, target_features
+from align.similarity import (
+    SideFeatures,
+    Vocab,
+    pair_coverage,
+    source_features,
+    target_features,
+    unit_stems,
+)
 
-_STEMS = operator.itemgetter(1)  # a unit's English stem-id set
 WINDOW_PAD = 1  # beads either side of a changed sentence that a long text's second pass revisits
 SURE = 0.95  # ... and only beads less certain than this (a sure bead rarely flips)
 BLOCK = 4000  # rows of a long text's band searched at a time ...
@@ -509,7 +514,7 @@ def _changed_rows(
     keys = learnt.keys()
     for k, p in enumerate(path):
         for i in range(p.i0, p.i1):
-            if keys.isdisjoint(map(_STEMS, sf.units[i])):  # in C: most rows learnt nothing
+            if keys.isdisjoint(map(unit_stems, sf.units[i])):  # in C: most rows learnt nothing
                 continue
             new = [w for _, stems in sf.units[i] for w in learnt.get(stems, ())]
             lo, hi = path[max(k - pad, 0)].j0, path[min(k + pad, len(path) - 1)].j1

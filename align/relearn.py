@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import replace
 
 from align.search import PathBead
-from align.similarity import SideFeatures, Unit, id_union
+from align.similarity import SideFeatures, Unit, id_union, unit_stems
 
 MIN_PAIR = 3  # beads a pair must share (one or two shared beads are chance)
 MIN_DICE = 0.6  # 2·shared / (beads with the unit + beads with the word)
@@ -69,15 +69,22 @@ def _unexplained(
 
 
 def extend(sf: SideFeatures, learnt: dict[frozenset[int], frozenset[int]]) -> SideFeatures:
-    """``sf`` with every unit's English id set widened by its learnt words."""
+    """``sf`` with every unit's English id set widened by its learnt words.
+
+    Most sentences hold no unit that learnt a word: they keep their row and union objects, so
+    the pass costs a membership test per unit there instead of rebuilding a long book's rows.
+    """
     if not learnt:
         return sf
     wider: dict[int, Unit] = {}  # units are shared objects: widen each one once
-    units = [
-        [wider.get(id(u)) or wider.setdefault(id(u), _widen(u, learnt)) for u in row]
-        for row in sf.units
-    ]
-    return replace(sf, units=units, union=[id_union(row) for row in units])
+    keys = learnt.keys()
+    units, unions = list(sf.units), list(sf.union)
+    for i, row in enumerate(sf.units):
+        if keys.isdisjoint(map(unit_stems, row)):  # in C
+            continue
+        units[i] = [wider.get(id(u)) or wider.setdefault(id(u), _widen(u, learnt)) for u in row]
+        unions[i] = id_union(units[i])
+    return replace(sf, units=units, union=unions)
 
 
 def _widen(unit: Unit, learnt: dict[frozenset[int], frozenset[int]]) -> Unit:

@@ -18,6 +18,7 @@ search band, so memory stays linear in the text length.
 from __future__ import annotations
 
 import math
+import operator
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ DICT_WEIGHT_WITH_DRAFTS = 0.5  # dictionary words still help when the draft para
 
 
 Unit = tuple[float, frozenset[int]]  # (weight, English stem ids that would match it)
+unit_stems = operator.itemgetter(1)  # a unit's stem-id set, as a key that runs in C
 
 
 @dataclass(frozen=True)
