@@ -53,9 +53,7 @@ def _unexplained(
     sf: SideFeatures, tf: SideFeatures, bead: PathBead
 ) -> tuple[set[frozenset[int]], set[int]]:
     """The bead's Chinese-side units with no English match, and its unmatched English words."""
-    words: set[int] = set()
-    for j in range(bead.j0, bead.j1):
-        words.update(next(iter(stems)) for _, stems in tf.units[j])
+    words: set[int] = set().union(*tf.union[bead.j0 : bead.j1])  # an English unit is one id
     src_units: set[frozenset[int]] = set()
     matched: set[int] = set()
     for i in range(bead.i0, bead.i1):
