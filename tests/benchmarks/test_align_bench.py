@@ -96,8 +96,8 @@ def test_align_near_linear(benchmark: pytest.FixtureRequest, capsys: pytest.Capt
     Wall time on a shared VM moves ±5% between runs; the work itself can be counted exactly.
     Under ``valgrind --tool=cachegrind --cache-sim=no python tests/benchmarks/test_align_bench.py
     SIZE`` minus the same with ``--setup-only`` (the pair, the lexicon and the kernels without
-    the alignment), aligning 10k took 14.2 G instructions and 100k 134.7–134.8 G: 9.51–9.53
-    times the work for 10 times the text (two runs). What a wall-clock ratio adds on top is
+    the alignment), aligning 10k took 13.9 G instructions and 100k 132.2 G: 9.5 times the
+    work for 10 times the text (9.51–9.53 in three runs). What a wall-clock ratio adds on top is
     the memory hierarchy: a 10k text's features (~8 MB) fit in this VM's 32 MiB L3 cache, a
     100k one's (~80 MB) do not.
     """
