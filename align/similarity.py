@@ -64,8 +64,9 @@ def _idf(bags: Sequence[set[int]]) -> dict[int, float]:
     return {tok: math.log(1.0 + n / count) for tok, count in df.items()}
 
 
-def _char_length(text: str) -> int:
-    return sum(1 for ch in text if not ch.isspace())
+def char_length(text: str) -> int:
+    """Characters without spaces: English spacing would otherwise inflate its side's length."""
+    return len(text) - sum(map(str.isspace, text))
 
 
 def target_features(tgt: Sequence[str], vocab: Vocab) -> SideFeatures:
@@ -73,7 +74,7 @@ def target_features(tgt: Sequence[str], vocab: Vocab) -> SideFeatures:
     idf = _idf(bags)
     unit = {t: (w, frozenset((t,))) for t, w in idf.items()}  # one shared object per token
     units = [[unit[t] for t in bag] for bag in bags]
-    return _finish(units, [_char_length(s) for s in tgt], idf)
+    return _finish(units, [char_length(s) for s in tgt], idf)
 
 
 def source_features(src: Sequence[str], drafts: Sequence[str] | None, vocab: Vocab) -> SideFeatures:
@@ -98,7 +99,7 @@ def source_features(src: Sequence[str], drafts: Sequence[str] | None, vocab: Voc
         draft_unit = {t: (w, frozenset((t,))) for t, w in idf.items()}
         for row, draft_bag in zip(units, draft_bags, strict=True):
             row.extend(draft_unit[t] for t in draft_bag)
-    return _finish(units, [_char_length(s) for s in src], idf)
+    return _finish(units, [char_length(s) for s in src], idf)
 
 
 class _StemSets:
