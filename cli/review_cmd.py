@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from align.errors import InputError
 from align.model import BeadStatus, Project
@@ -97,21 +98,25 @@ def batch(
 
 
 def print_list(project: Project, order: tuple[int, ...], as_json: bool) -> None:
+    """One row per bead: its numbers, then both sides in full, one under the other.
+
+    Side-by-side columns would halve the width each side gets and, as Chinese has no spaces to
+    wrap at, end it with "…"; stacked and folded, every character shows from 60 columns up.
+    """
     rows = [bead_row(project, i) for i in order]
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    table = Table("id", "score", "status", "flags", "source", "target", show_lines=False)
+    table = Table("id", "score", "status", "source / target", show_lines=True)
+    table.columns[3].overflow = "fold"
     style = {"high": "green", "medium": "yellow", "low": "red"}
     for row in rows:
-        table.add_row(
-            str(row["id"]),
-            f"[{style[row['band']]}]{row['score']:.2f}[/]",
-            row["status"],
-            ", ".join(row["flags"]),
-            row["source"],
-            row["target"],
-        )
+        pair = Text(row["source"] or "(nothing)", style="bold")
+        pair.append("\n" + (row["target"] or "(nothing)"), style="cyan" if row["edited"] else "")
+        if row["flags"]:
+            pair.append("\n" + ", ".join(row["flags"]), style="magenta")
+        score = Text(f"{row['score']:.2f}", style=style[row["band"]])
+        table.add_row(str(row["id"]), score, row["status"], pair)
     Console(highlight=False).print(table)
 
 

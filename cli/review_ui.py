@@ -109,7 +109,7 @@ def render(console: Console, project: Project, bead_index: int, position: str) -
     )
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
+    grid.add_column(overflow="fold")  # Chinese has no spaces to wrap at: fold, never cut
     grid.add_row(f"source {project.source.lang}", _numbered(project, bead, "source"))
     reference = has_reference(project)
     if reference:
