@@ -18,10 +18,10 @@ from rich.text import Text
 
 from align.errors import InputError
 from align.model import BeadStatus, Project
-from align.review.journal import Recorder, load_current, reviewing
+from align.review.journal import Recorder, reviewing
 from align.review.session import Action
 from align.review.stats import bead_row, flags, has_reference, queue
-from cli.common import Quiet, info
+from cli.common import Quiet, info, load_project
 
 
 class OrderChoice(StrEnum):
@@ -186,7 +186,7 @@ def review(
     if interactive and single_key and not sys.stdin.isatty():
         raise InputError("-k reads single key presses from a terminal; drop -k to read lines")
     if list_ and not changes:  # reading only: no lock, so a read-only folder or a live
-        current = load_current(project)  # session elsewhere does not stop it
+        current = load_project(project)  # session elsewhere does not stop it
         print_list(current, _queue(current, order, status, flagged), as_json)
         return
     with reviewing(project) as (recorder, notices):
