@@ -129,8 +129,10 @@ def check_review_kept(project: Path | None, overwrite: bool) -> None:
         beads = read_current(project).project.beads
     except BitextError:
         return  # not a readable project: nothing reviewed to lose
+    untouched = (None, None)  # no edited target, no corrected source
     reviewed = sum(
-        b.status is not BeadStatus.PENDING or b.text is not None or bool(b.note) for b in beads
+        b.status is not BeadStatus.PENDING or (b.text, b.source_text) != untouched or bool(b.note)
+        for b in beads
     )
     if reviewed:
         raise InputError(

@@ -20,7 +20,7 @@ from align.errors import InputError
 from align.model import BeadStatus, Project
 from align.review.journal import Recorder, reviewing
 from align.review.session import Action
-from align.review.stats import bead_row, flags, has_reference, queue
+from align.review.stats import bead_row, has_reference, pair_flags, queue
 from cli.common import Quiet, info, load_project
 
 
@@ -79,7 +79,8 @@ def _now() -> str:
 def batch(
     recorder: Recorder, sets: list[str], accept_above: float | None, who: str
 ) -> dict[str, int]:
-    """Apply --set and --accept-above; flagged beads are never accepted wholesale."""
+    """Apply --set and --accept-above; a bead whose exported pair is flagged is never accepted
+    wholesale (flags on an MT draft that a human reference replaces do not count)."""
     done = {"set": 0, "accepted_above": 0, "flagged_skipped": 0}
     for index, verdict in parse_set(sets, len(recorder.state.project.beads)):
         op = "accept" if verdict == Verdict.ACCEPTED else "reject"
@@ -89,7 +90,7 @@ def batch(
         for index, bead in enumerate(recorder.state.project.beads):
             if bead.status != BeadStatus.PENDING or bead.score < accept_above:
                 continue
-            if flags(recorder.state.project, bead):
+            if pair_flags(recorder.state.project, bead):
                 done["flagged_skipped"] += 1
                 continue
             recorder.do(Action("accept", bead=index, who=who, when=_now()))
@@ -111,7 +112,8 @@ def print_list(project: Project, order: tuple[int, ...], as_json: bool) -> None:
     table.columns[3].overflow = "fold"
     style = {"high": "green", "medium": "yellow", "low": "red"}
     for row in rows:
-        pair = Text(row["source"] or "(nothing)", style="bold")
+        source_style = "bold cyan" if row["source_corrected"] else "bold"
+        pair = Text(row["source"] or "(nothing)", style=source_style)
         pair.append("\n" + (row["target"] or "(nothing)"), style="cyan" if row["edited"] else "")
         if row["flags"]:
             pair.append("\n" + ", ".join(row["flags"]), style="magenta")
@@ -244,7 +246,22 @@ def _interactive(recorder: Recorder, picked: tuple[int, ...], who: str, single_k
         return None if edited is None else edited.strip()
 
     read_key = click.getchar if single_key else None
-    Loop(console, recorder, who, console.input, edit_text, read_key).run()
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()  # else piped: plain lines, no prefill
+    edit_line = prefilled_line if terminal else None
+    Loop(console, recorder, who, console.input, edit_text, read_key, edit_line).run()
+
+
+def prefilled_line(prompt: str, current: str) -> str:
+    """A line editor holding the current text, so fixing one word is not retyping a sentence.
+
+    Ctrl-C or Ctrl-D give up the edit (an empty answer cancels), not the whole session.
+    """
+    from prompt_toolkit import prompt as edit_prompt
+
+    try:
+        return edit_prompt(prompt, default=current)
+    except (KeyboardInterrupt, EOFError):
+        return ""
 
 
 def _farewell(project: Project) -> str:

@@ -22,7 +22,10 @@ _BOX = re.compile(r"[\u2500-\u257f\s]")
 def env(**extra: str) -> dict[str, str]:
     """The child's environment: this checkout first, a real terminal, no inherited width."""
     base = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    return {**base, "PYTHONPATH": str(REPO), "TERM": "xterm-256color", "EDITOR": "true", **extra}
+    # pexpect is no terminal emulator: it never answers prompt_toolkit's cursor-position query,
+    # which the line editor would wait a second for on every edit
+    terminal = {"TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    return {**base, **terminal, "PYTHONPATH": str(REPO), "EDITOR": "true", **extra}
 
 
 def spawn(path: Path, *options: str, columns: int = 120, prompt: bool = True) -> Any:

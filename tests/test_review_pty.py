@@ -56,6 +56,7 @@ def test_single_key_mode_needs_no_enter(tmp_path: Path) -> None:
     child.expect(PROMPT)
     child.send("e")
     child.expect("new target")
+    child.send("\x15")  # Ctrl-U: clear the current text the line editor starts from
     child.sendline("Views were exchanged; cooperation agreed.")
     child.expect(PROMPT)
     child.send("x")
