@@ -51,22 +51,7 @@ def reject(project: Project, index: int, *, who: str = "", when: str = "") -> Pr
 
 def edit(project: Project, index: int, text: str, *, who: str = "", when: str = "") -> Project:
     """Replace the target text; segments stay as they were so the original is never lost."""
-    bead = _bead(project, index)
-    text = text.strip()
-    if not text:
-        raise InputError("the edited text is empty; use reject to drop a pair")
-    before = project.target_text(bead)
-    if text == before:
-        return project
-    entry = Edit("edit", who, when, before=before, after=text)
-    new = replace(
-        bead,
-        text=text,
-        origin=BeadOrigin.EDITED,
-        status=BeadStatus.EDITED,
-        history=_log(bead, entry),
-    )
-    return _splice(project, index, index + 1, (new,))
+    return _edit_side(project, index, "target", text, who, when)
 
 
 def edit_source(
@@ -77,15 +62,27 @@ def edit_source(
     Like a target edit, the segments stay untouched and the history keeps before and after;
     the verdict is left as it was, since the pair still needs (or keeps) one.
     """
+    return _edit_side(project, index, "source", text, who, when)
+
+
+def _edit_side(
+    project: Project, index: int, side: SideName, text: str, who: str, when: str
+) -> Project:
     bead = _bead(project, index)
     text = text.strip()
     if not text:
-        raise InputError("the corrected source is empty; use reject to drop a pair")
-    before = project.source_text(bead)
+        what = "edited text" if side == "target" else "corrected source"
+        raise InputError(f"the {what} is empty; use reject to drop a pair")
+    before = project.target_text(bead) if side == "target" else project.source_text(bead)
     if text == before:
         return project
-    entry = Edit("edit-source", who, when, before=before, after=text)
-    new = replace(bead, source_text=text, history=_log(bead, entry))
+    if side == "source":
+        entry = Edit("edit-source", who, when, before=before, after=text)
+        new = replace(bead, source_text=text, history=_log(bead, entry))
+    else:
+        entry = Edit("edit", who, when, before=before, after=text)
+        new = replace(bead, text=text, history=_log(bead, entry), status=BeadStatus.EDITED)
+        new = replace(new, origin=BeadOrigin.EDITED)
     return _splice(project, index, index + 1, (new,))
 
 
