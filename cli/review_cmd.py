@@ -151,7 +151,8 @@ def review(
             "--accept-above",
             min=0.0,
             max=1.0,
-            help="Accept every pending, unflagged bead scoring at least this much, then exit.",
+            help="Accept every pending bead scoring at least this much whose pair is unflagged "
+            "(flags on an MT draft a reference replaces do not count), then exit.",
         ),
     ] = None,
     set_: Annotated[
@@ -170,16 +171,17 @@ def review(
         typer.Option(
             "--single-key",
             "-k",
-            help="Act on a key press, no Enter (e, c, s, j still prompt for their argument).",
+            help="Act on a key press, no Enter (e, S, c, s, j still prompt for their argument).",
         ),
     ] = False,
     quiet: Quiet = False,
 ) -> None:
     """Review pairs one at a time, least certain first; every decision is saved at once.
 
-    In the session type a command and Enter: a accept, r reject, e edit, E edit in $EDITOR,
-    m+/m- merge with next/previous, s split, >s <s >t <t move a sentence to a neighbour,
-    c comment, u undo, n/p/j N move around, q quit, ? help.
+    In the session type a command and Enter: a accept, r reject, e edit (starts from the
+    current text), E edit in $EDITOR, es correct the source, m+/m- merge with next/previous,
+    s split, >s <s >t <t move a sentence to a neighbour, c comment, u undo, n/p/j N move
+    around, q quit, ? help.
     """
     who = reviewer_name(reviewer)
     list_ = list_ or as_json

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from align.errors import InputError
@@ -15,6 +17,7 @@ from align.formats.project_json import project_to_dict, read_project, write_proj
 from align.model import BeadStatus, Draft
 from align.review import ops
 from cli.app import app
+from cli.review_ui import parse_command, read_keys
 from tests.review_projects import reference_project, write
 from tests.review_pty import PROMPT, quit_session, screen_text, spawn
 
@@ -70,6 +73,12 @@ def test_source_correction_without_a_terminal_is_journaled_and_undoable(tmp_path
     tmx = tmp_path / "out.tmx"
     assert runner.invoke(app, ["export", str(path), "-o", str(tmx), "-q"]).exit_code == 0
     assert FIXED_ZH in tmx.read_text(encoding="utf-8")
+
+
+def test_single_key_s_asks_for_the_source() -> None:
+    keys = iter("S")
+    console = Console(file=io.StringIO())
+    assert parse_command(read_keys(console, lambda: next(keys), input, "> ")).name == "edit-source"
 
 
 def test_a_corrected_source_travels_through_merge_split_and_the_file(tmp_path: Path) -> None:
