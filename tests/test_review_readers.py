@@ -11,9 +11,14 @@ import os
 import signal
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from align.review.journal import journal_path
+from align.formats.project_json import read_project
+from align.model import BeadStatus, Project
+from align.review import journal as journal_module
+from align.review.journal import Recorder, _digest, journal_path, read_current
+from align.review.session import Action, start
 from cli.app import app
 from tests.review_projects import write
 from tests.review_pty import pexpect, quit_session, send, spawn
@@ -83,3 +88,26 @@ def test_readers_during_a_live_review_read_the_saved_decisions_and_say_so(
         assert "edited" in path.with_name("doc.bitext.report.html").read_text(encoding="utf-8")
     finally:
         quit_session(child)
+
+
+def test_a_read_that_straddles_the_review_compacting_is_redone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path)
+    recorder = Recorder(path, start(read_project(path), ()), _digest(path))
+    recorder.do(Action("accept", bead=0, who="ann"))
+    real_read = journal_module.read_project
+    calls = []
+
+    def read_then_compact(p: Path) -> Project:
+        project = real_read(p)
+        if not calls:  # the review ends between our read of the file and of its journal
+            recorder.compact()
+        calls.append(p)
+        return project
+
+    monkeypatch.setattr(journal_module, "read_project", read_then_compact)
+    current = read_current(path)
+    assert len(calls) == 2 and not journal_path(path).exists()
+    assert current.project.beads[0].status == BeadStatus.ACCEPTED
+    assert current.open_by is None

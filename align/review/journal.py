@@ -95,9 +95,10 @@ def read_current(project_path: Path) -> CurrentProject:
     for _ in range(_READ_TRIES):
         before = _identity(project_path)
         project = read_project(project_path)  # the one clear error for a missing or bad file
-        actions = None
-        with contextlib.suppress(FileNotFoundError):
-            actions = read_journal(journal_path(project_path), _digest(project_path))
+        actions, journal = None, journal_path(project_path)
+        if journal.exists():  # hashing a big project costs a second read: only when needed
+            with contextlib.suppress(FileNotFoundError):  # the review compacted just now
+                actions = read_journal(journal, _digest(project_path))
         if _identity(project_path) == before:
             break
     if actions:
