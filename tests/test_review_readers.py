@@ -20,7 +20,7 @@ from align.review import journal as journal_module
 from align.review.journal import Recorder, _digest, journal_path, read_current
 from align.review.session import Action, start
 from cli.app import app
-from tests.review_projects import write
+from tests.review_projects import EN, ZH, write
 from tests.review_pty import pexpect, quit_session, send, spawn
 
 runner = CliRunner()
@@ -64,6 +64,12 @@ def test_export_and_status_after_kill_9_hold_every_decision(tmp_path: Path) -> N
     status = runner.invoke(app, ["status", str(path), "--json"])
     counts = json.loads(status.stdout)["by_status"]
     assert counts == {"pending": 3, "accepted": 1, "rejected": 1, "edited": 1}
+    (tmp_path / "zh.txt").write_text("\n".join(ZH), encoding="utf-8")
+    (tmp_path / "en.txt").write_text("\n".join(EN), encoding="utf-8")
+    rerun = runner.invoke(
+        app, ["align", *(str(tmp_path / f) for f in ("zh.txt", "en.txt")), "-o", str(path)]
+    )
+    assert rerun.exit_code == 1 and "holds 3 reviewed bead(s)" in rerun.stderr
     assert journal_path(path).exists()  # readers write nothing
 
 
