@@ -73,8 +73,9 @@ class Draft:
 class Edit:
     """One reviewer decision on a bead, kept so edits stay traceable to the original draft.
 
-    ``what`` is the kind of decision (``accept``, ``reject``, ``edit``, ``comment``, ``merge``,
-    ``split``, ``move``); ``before``/``after`` hold the text (edit, comment) or status it changed.
+    ``what`` is the kind of decision (``accept``, ``reject``, ``edit``, ``edit-source``,
+    ``comment``, ``merge``, ``split``, ``move``); ``before``/``after`` hold the text (edit,
+    comment) or status it changed.
     """
 
     what: str
@@ -89,7 +90,8 @@ class Bead:
     """An n:m link between source and target segment ids (either side may be empty).
 
     ``text`` is a reviewer's edited target; when set it replaces the joined target segments,
-    which stay untouched so the original is never lost.
+    which stay untouched so the original is never lost. ``source_text`` is the same for the
+    source side: a reviewer's correction (a typo, a sentence cut in the wrong place).
     """
 
     source: tuple[int, ...]
@@ -101,6 +103,7 @@ class Bead:
     note: str = ""
     text: str | None = None
     history: tuple[Edit, ...] = ()
+    source_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,12 @@ class Project:
     created: str = ""
 
     def source_text(self, bead: Bead) -> str:
+        """The bead's source as it stands now: the reviewer's correction when there is one."""
+        if bead.source_text is not None:
+            return bead.source_text
+        return self.original_source_text(bead)
+
+    def original_source_text(self, bead: Bead) -> str:
         return join_texts([self.source.segments[i].text for i in bead.source], self.source.lang)
 
     def target_text(self, bead: Bead) -> str:

@@ -25,6 +25,7 @@ from rich.text import Text
 from align.errors import InputError
 
 if TYPE_CHECKING:
+    from align.model import Project
     from align.semantic import SentenceEncoder
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -89,6 +90,24 @@ def check_outputs(outputs: dict[str, Path | None], inputs: list[Path | None]) ->
             output_target(path)
 
 
+def load_project(path: Path) -> Project:
+    """A project as the reviewer last left it (journal replayed), for every reading command.
+
+    Under a live review the decisions saved so far are read, and one line on stderr says so
+    (even with --quiet: it tells what the output is made of).
+    """
+    from align.review.journal import read_current
+
+    current = read_current(path)
+    if current.open_by is not None:
+        err_console.print(
+            f"bitext: note: {path} is open in bitext review (pid {current.open_by}); "
+            "reading the decisions saved so far",
+            markup=False,
+        )
+    return current.project
+
+
 def check_review_kept(project: Path | None, overwrite: bool) -> None:
     """An output project holding review work is replaced only on request, never mid-review.
 
@@ -99,7 +118,7 @@ def check_review_kept(project: Path | None, overwrite: bool) -> None:
         return
     from align.errors import BitextError
     from align.model import BeadStatus
-    from align.review.journal import ProjectLock, load_current
+    from align.review.journal import ProjectLock, read_current
 
     lock = ProjectLock(project)
     lock.acquire()  # one line naming the pid when a review has it open
@@ -107,11 +126,13 @@ def check_review_kept(project: Path | None, overwrite: bool) -> None:
     if overwrite:
         return
     try:
-        beads = load_current(project).beads
+        beads = read_current(project).project.beads
     except BitextError:
         return  # not a readable project: nothing reviewed to lose
+    untouched = (None, None)  # no edited target, no corrected source
     reviewed = sum(
-        b.status is not BeadStatus.PENDING or b.text is not None or bool(b.note) for b in beads
+        b.status is not BeadStatus.PENDING or (b.text, b.source_text) != untouched or bool(b.note)
+        for b in beads
     )
     if reviewed:
         raise InputError(

@@ -13,7 +13,7 @@ import typer
 
 from align.errors import InputError
 from align.formats.filters import OriginFilter, StatusFilter
-from cli.common import Quiet, check_outputs, err_console, info
+from cli.common import Quiet, check_outputs, err_console, info, load_project
 
 
 class ExportFormat(StrEnum):
@@ -117,11 +117,10 @@ def export(
     """Write a project as a translation memory (TMX), JSON, JSONL, TSV or XLIFF 1.2."""
     from align.formats.exporters import export_project
     from align.formats.filters import BeadFilter
-    from align.formats.project_json import read_project
 
     fmt = format_for(output, to)
     check_outputs({"-o": output}, [project])
-    loaded = read_project(project)
+    loaded = load_project(project)  # with the journal of a review not yet folded in
     flt = BeadFilter(status, min_score, origin, skip_empty)
     report = export_project(fmt.value, output, loaded, flt, src_lang=src_lang, tgt_lang=tgt_lang)
     print_warnings(report.warnings)

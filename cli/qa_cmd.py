@@ -11,7 +11,7 @@ import typer
 
 from align.qa.flags import Flag
 from align.qa.glossary import Glossary
-from cli.common import Quiet, info
+from cli.common import Quiet, info, load_project
 
 if TYPE_CHECKING:
     from align.model import Project
@@ -67,7 +67,7 @@ def qa(
     glossary terms, untranslated Chinese, empty targets, MT loops and odd lengths."""
     from align.formats.project_json import write_project
     from align.qa.project import apply_reports, qa_beads, summarize
-    from align.review.journal import load_current, reviewing
+    from align.review.journal import reviewing
 
     terms = load_terms(glossary)
     if write:  # under the review lock, over the latest decisions: a live review keeps its own
@@ -76,7 +76,7 @@ def qa(
             reports = qa_beads(project, terms)
             write_project(project_path, apply_reports(project, reports))
     else:
-        project = load_current(project_path)
+        project = load_project(project_path)
         reports = qa_beads(project, terms)
     summary = summarize(reports, beads=len(project.beads))
     if as_json:

@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from align.review.journal import load_current
 from align.review.report import write_report
-from cli.common import Quiet, check_outputs, info
+from cli.common import Quiet, check_outputs, info, load_project
 
 
 def report(
@@ -25,6 +24,6 @@ def report(
     """Write a self-contained HTML report: side-by-side table and the alignment path."""
     target = out or project.with_name(project.name.removesuffix(".json") + ".report.html")
     check_outputs({"-o": target}, [project])
-    current = load_current(project)
+    current = load_project(project)
     write_report(target, current, title=f"Review report: {project.name}")
     info(f"{len(current.beads)} beads → {target}", quiet)

@@ -14,13 +14,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from align.errors import InputError
 from align.model import BeadStatus, Project
-from align.review.journal import Recorder, load_current, reviewing
+from align.review.journal import Recorder, reviewing
 from align.review.session import Action
-from align.review.stats import bead_row, flags, has_reference, queue
-from cli.common import Quiet, info
+from align.review.stats import bead_row, has_reference, pair_flags, queue
+from cli.common import Quiet, info, load_project
 
 
 class OrderChoice(StrEnum):
@@ -78,7 +79,8 @@ def _now() -> str:
 def batch(
     recorder: Recorder, sets: list[str], accept_above: float | None, who: str
 ) -> dict[str, int]:
-    """Apply --set and --accept-above; flagged beads are never accepted wholesale."""
+    """Apply --set and --accept-above; a bead whose exported pair is flagged is never accepted
+    wholesale (flags on an MT draft that a human reference replaces do not count)."""
     done = {"set": 0, "accepted_above": 0, "flagged_skipped": 0}
     for index, verdict in parse_set(sets, len(recorder.state.project.beads)):
         op = "accept" if verdict == Verdict.ACCEPTED else "reject"
@@ -88,7 +90,7 @@ def batch(
         for index, bead in enumerate(recorder.state.project.beads):
             if bead.status != BeadStatus.PENDING or bead.score < accept_above:
                 continue
-            if flags(recorder.state.project, bead):
+            if pair_flags(recorder.state.project, bead):
                 done["flagged_skipped"] += 1
                 continue
             recorder.do(Action("accept", bead=index, who=who, when=_now()))
@@ -97,21 +99,26 @@ def batch(
 
 
 def print_list(project: Project, order: tuple[int, ...], as_json: bool) -> None:
+    """One row per bead: its numbers, then both sides in full, one under the other.
+
+    Side-by-side columns would halve the width each side gets and, as Chinese has no spaces to
+    wrap at, end it with "…"; stacked and folded, every character shows from 60 columns up.
+    """
     rows = [bead_row(project, i) for i in order]
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    table = Table("id", "score", "status", "flags", "source", "target", show_lines=False)
+    table = Table("id", "score", "status", "source / target", show_lines=True)
+    table.columns[3].overflow = "fold"
     style = {"high": "green", "medium": "yellow", "low": "red"}
     for row in rows:
-        table.add_row(
-            str(row["id"]),
-            f"[{style[row['band']]}]{row['score']:.2f}[/]",
-            row["status"],
-            ", ".join(row["flags"]),
-            row["source"],
-            row["target"],
-        )
+        source_style = "bold cyan" if row["source_corrected"] else "bold"
+        pair = Text(row["source"] or "(nothing)", style=source_style)
+        pair.append("\n" + (row["target"] or "(nothing)"), style="cyan" if row["edited"] else "")
+        if row["flags"]:
+            pair.append("\n" + ", ".join(row["flags"]), style="magenta")
+        score = Text(f"{row['score']:.2f}", style=style[row["band"]])
+        table.add_row(str(row["id"]), score, row["status"], pair)
     Console(highlight=False).print(table)
 
 
@@ -144,7 +151,8 @@ def review(
             "--accept-above",
             min=0.0,
             max=1.0,
-            help="Accept every pending, unflagged bead scoring at least this much, then exit.",
+            help="Accept every pending bead scoring at least this much whose pair is unflagged "
+            "(flags on an MT draft a reference replaces do not count), then exit.",
         ),
     ] = None,
     set_: Annotated[
@@ -163,16 +171,17 @@ def review(
         typer.Option(
             "--single-key",
             "-k",
-            help="Act on a key press, no Enter (e, c, s, j still prompt for their argument).",
+            help="Act on a key press, no Enter (e, S, c, s, j still prompt for their argument).",
         ),
     ] = False,
     quiet: Quiet = False,
 ) -> None:
     """Review pairs one at a time, least certain first; every decision is saved at once.
 
-    In the session type a command and Enter: a accept, r reject, e edit, E edit in $EDITOR,
-    m+/m- merge with next/previous, s split, >s <s >t <t move a sentence to a neighbour,
-    c comment, u undo, n/p/j N move around, q quit, ? help.
+    In the session type a command and Enter: a accept, r reject, e edit (starts from the
+    current text), E edit in $EDITOR, es correct the source, m+/m- merge with next/previous,
+    s split, >s <s >t <t move a sentence to a neighbour, c comment, u undo, n/p/j N move
+    around, q quit, ? help.
     """
     who = reviewer_name(reviewer)
     list_ = list_ or as_json
@@ -181,7 +190,7 @@ def review(
     if interactive and single_key and not sys.stdin.isatty():
         raise InputError("-k reads single key presses from a terminal; drop -k to read lines")
     if list_ and not changes:  # reading only: no lock, so a read-only folder or a live
-        current = load_current(project)  # session elsewhere does not stop it
+        current = load_project(project)  # session elsewhere does not stop it
         print_list(current, _queue(current, order, status, flagged), as_json)
         return
     with reviewing(project) as (recorder, notices):
@@ -239,7 +248,22 @@ def _interactive(recorder: Recorder, picked: tuple[int, ...], who: str, single_k
         return None if edited is None else edited.strip()
 
     read_key = click.getchar if single_key else None
-    Loop(console, recorder, who, console.input, edit_text, read_key).run()
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()  # else piped: plain lines, no prefill
+    edit_line = prefilled_line if terminal else None
+    Loop(console, recorder, who, console.input, edit_text, read_key, edit_line).run()
+
+
+def prefilled_line(prompt: str, current: str) -> str:
+    """A line editor holding the current text, so fixing one word is not retyping a sentence.
+
+    Ctrl-C or Ctrl-D give up the edit (an empty answer cancels), not the whole session.
+    """
+    from prompt_toolkit import prompt as edit_prompt
+
+    try:
+        return edit_prompt(prompt, default=current)
+    except (KeyboardInterrupt, EOFError):
+        return ""
 
 
 def _farewell(project: Project) -> str:

@@ -1,8 +1,10 @@
 """The interactive review loop: show one bead, read one command line, record the decision.
 
 Commands are short lines (``a``, ``e``, ``m+``...) read with ``Console.input``, which keeps the
-loop scriptable and testable through a pseudo-terminal. Parsing is a pure function; only
-``run_loop`` talks to the terminal, and every decision goes through the Recorder's journal.
+loop scriptable and testable through a pseudo-terminal. Edits start from the current text
+(prompt_toolkit's ``prompt(default=...)``) when a terminal is there to edit it in. Parsing is a
+pure function; only ``run_loop`` talks to the terminal, and every decision goes through the
+Recorder's journal.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from align.review.stats import band, draft_text, flags, has_reference
 HELP = """\
 Commands (type one, then Enter; with --single-key just press the keys):
   a          accept this pair              r        reject this pair
-  e [TEXT]   edit the target (asks for TEXT if left out; empty cancels)
+  e [TEXT]   edit the target (without TEXT: change the current text; empty cancels)
   E          edit the target in $EDITOR (for long text)
+  es [TEXT]  correct the source (a typo, a bad sentence cut); with --single-key: S
   m+  m-     merge with the next / previous bead
   s [S T]    split: the first part keeps S source and T target sentences
   >s  <s     move the last source sentence to the next bead /
@@ -71,6 +74,9 @@ _SIMPLE = {
 }
 
 
+_TEXT_COMMANDS = {"e": "edit", "es": "edit-source", "c": "comment"}  # + optional TEXT
+
+
 def parse_command(line: str) -> Command:
     """Turn one typed line into a Command; raise InputError with a hint when it is not one."""
     line = line.strip()
@@ -78,8 +84,8 @@ def parse_command(line: str) -> Command:
         return _SIMPLE[line]
     head, _, rest = line.partition(" ")
     rest = rest.strip()
-    if head in ("e", "c"):
-        return Command("edit" if head == "e" else "comment", arg=rest)
+    if head in _TEXT_COMMANDS:
+        return Command(_TEXT_COMMANDS[head], arg=rest)
     if head in ("j", "s"):
         try:
             numbers = tuple(int(x) for x in rest.split())
@@ -109,8 +115,10 @@ def render(console: Console, project: Project, bead_index: int, position: str) -
     )
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
+    grid.add_column(overflow="fold")  # Chinese has no spaces to wrap at: fold, never cut
     grid.add_row(f"source {project.source.lang}", _numbered(project, bead, "source"))
+    if bead.source_text is not None:
+        grid.add_row("corrected", Text(bead.source_text, style="cyan"))
     reference = has_reference(project)
     if reference:
         grid.add_row("MT draft", Text(draft_text(project, bead)))
@@ -143,8 +151,10 @@ def _numbered(project: Project, bead: Bead, side: str) -> Text:
 ReadLine = Callable[[str], str]
 ReadKey = Callable[[], str]
 EditText = Callable[[str], str | None]
+EditLine = Callable[[str, str], str]  # (prompt, current text) -> the line as changed
 
 _FIRST_KEYS = set("arunpqhE?\r\n")  # complete commands in one key
+_KEY_LINES = {"S": "es"}  # single keys that stand for a longer command
 _SECOND_KEYS = {"m": "+-", ">": "st", "<": "st"}  # a second key completes these
 
 
@@ -167,6 +177,8 @@ def read_keys(console: Console, read_key: ReadKey, read_line: ReadLine, prompt: 
             raise InputError(f"{key} needs one of {', '.join(_SECOND_KEYS[key])} next")
         return key + second
     console.print(key)
+    if key in _KEY_LINES:
+        return _KEY_LINES[key]
     if key == "j":
         return "j " + read_line("jump to position: ")
     if key in "ecs":
@@ -184,6 +196,7 @@ class Loop:
     read_line: ReadLine
     edit_text: EditText
     read_key: ReadKey | None = None  # set: single-keypress mode
+    edit_line: EditLine | None = None  # set: edits start from the current text (a terminal)
 
     def action(self, command: Command) -> Action | None:
         """The Action a command asks for, prompting for missing text; None when cancelled."""
@@ -193,14 +206,8 @@ class Loop:
         base = Action(command.name, bead=bead, who=self.who, when=when)
         if command.name in ("accept", "reject", "undo"):
             return base
-        if command.name in ("edit", "editor"):
-            current = project.target_text(project.beads[bead])
-            text = command.arg or (
-                self.edit_text(current)
-                if command.name == "editor"
-                else self.read_line("new target (empty = cancel): ")
-            )
-            return replace(base, op="edit", text=text) if text and text.strip() else None
+        if command.name in ("edit", "editor", "edit-source"):
+            return self._edit(command, base, project.beads[bead], project)
         if command.name == "comment":
             text = command.arg or self.read_line("comment (empty = clear): ")
             return replace(base, text=text)
@@ -210,6 +217,24 @@ class Loop:
         if len(numbers) != 2:
             return None
         return replace(base, source_at=numbers[0], target_at=numbers[1])
+
+    def _edit(self, command: Command, base: Action, bead: Bead, project: Project) -> Action | None:
+        """An edit Action, its text typed, changed from the current one, or from $EDITOR."""
+        source = command.name == "edit-source"
+        current = project.source_text(bead) if source else project.target_text(bead)
+        if command.arg:
+            text: str | None = command.arg
+        elif command.name == "editor":
+            text = self.edit_text(current)
+        else:
+            prompt = f"new {'source' if source else 'target'} (empty = cancel): "
+            if self.edit_line is None:
+                text = self.read_line(prompt)
+            else:
+                text = self.edit_line(prompt, current)
+        if not text or not text.strip() or text.strip() == current.strip():
+            return None
+        return replace(base, op="edit-source" if source else "edit", text=text)
 
     def _ask_split(self, bead: Bead) -> tuple[int, ...]:
         line = self.read_line(

@@ -10,8 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from align.review.journal import load_current
 from align.review.stats import summarize
+from cli.common import load_project
 
 
 def status(
@@ -21,7 +21,7 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Counts by status, % reviewed, mean post-edit distance and flagged pairs left."""
-    summary = summarize(load_current(project))  # includes a review still in progress
+    summary = summarize(load_project(project))  # includes a review still in progress
     if as_json:
         typer.echo(json.dumps(summary.as_dict()))
         return

@@ -8,42 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from align.formats.project_json import project_to_dict, read_project, validate
 from align.model import BeadStatus
 from align.review.journal import journal_path, load_current
 from tests.review_projects import write
-
-pexpect = pytest.importorskip("pexpect")
-
-REPO = Path(__file__).resolve().parent.parent
-PROMPT = r"review (\d+)/(\d+)> "
-
-
-def env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm-256color", "EDITOR": "true"}
-
-
-def spawn(path: Path, *options: str):  # type: ignore[no-untyped-def]
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "cli", "review", str(path), "--reviewer", "pty", *options],
-        env=env(),
-        cwd=str(path.parent),
-        encoding="utf-8",
-        dimensions=(50, 120),
-        timeout=30,
-    )
-    child.expect(PROMPT)
-    return child
-
-
-def send(child, line: str) -> str:  # type: ignore[no-untyped-def]
-    """Type one command and wait for the next prompt: by then the decision is on disk."""
-    child.sendline(line)
-    child.expect(PROMPT)
-    return str(child.before)
+from tests.review_pty import PROMPT, env, pexpect, send, spawn
 
 
 def test_keys_in_a_terminal_leave_the_expected_project(tmp_path: Path) -> None:
@@ -87,6 +56,7 @@ def test_single_key_mode_needs_no_enter(tmp_path: Path) -> None:
     child.expect(PROMPT)
     child.send("e")
     child.expect("new target")
+    child.send("\x15")  # Ctrl-U: clear the current text the line editor starts from
     child.sendline("Views were exchanged; cooperation agreed.")
     child.expect(PROMPT)
     child.send("x")

@@ -81,7 +81,7 @@ def _draft_to_dict(draft: Draft) -> dict[str, Any]:
 
 
 def _bead_to_dict(bead: Bead) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "source": list(bead.source),
         "target": list(bead.target),
         "score": round(bead.score, 4),
@@ -92,6 +92,9 @@ def _bead_to_dict(bead: Bead) -> dict[str, Any]:
         "text": bead.text,
         "history": [vars(e).copy() for e in bead.history],
     }
+    if bead.source_text is not None:  # written only when set: files without one stay as they were
+        data["source_text"] = bead.source_text
+    return data
 
 
 def check_format(data: object, name: str = "project") -> None:
@@ -174,6 +177,7 @@ def _bead_from_dict(data: dict[str, Any]) -> Bead:
         note=data.get("note", ""),
         text=data.get("text"),
         history=tuple(_edit_from_dict(e) for e in data.get("history", ())),
+        source_text=data.get("source_text"),
     )
 
 

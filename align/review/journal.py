@@ -74,15 +74,89 @@ def read_journal(path: Path, base: str) -> list[Action] | None:
     return actions
 
 
+@dataclass(frozen=True)
+class CurrentProject:
+    """A project as the reviewer last left it, and who (if anyone) is reviewing it right now."""
+
+    project: Project
+    open_by: int | None = None  # pid of a live ``bitext review`` holding the lock
+
+
+def read_current(project_path: Path) -> CurrentProject:
+    """The one way to read a project: the file with its journal replayed; writes nothing.
+
+    Every reader (export, qa, report, status, the overwrite guard) goes through here, so a
+    review that crashed or is still open is seen the same way by all of them: each decision
+    acknowledged to the reviewer is fsynced in the journal before the next bead shows. A live
+    review may compact (rewrite the file, then drop the journal) while we read; the file's
+    identity is compared before and after, and a read that straddled a compaction is redone.
+    """
+    project_path = Path(project_path)
+    for _ in range(_READ_TRIES):
+        before = _identity(project_path)
+        project = read_project(project_path)  # the one clear error for a missing or bad file
+        actions, journal = None, journal_path(project_path)
+        if journal.exists():  # hashing a big project costs a second read: only when needed
+            with contextlib.suppress(FileNotFoundError):  # the review compacted just now
+                actions = read_journal(journal, _digest(project_path))
+        if _identity(project_path) == before:
+            break
+    if actions:
+        project = replay(start(project, ()), actions).project
+    return CurrentProject(project, review_holder(project_path))
+
+
 def load_current(project_path: Path) -> Project:
-    """The project as the reviewer last left it, journal included, without writing anything."""
-    project = read_project(project_path)
-    journal = journal_path(project_path)
-    if journal.exists():
-        actions = read_journal(journal, _digest(project_path))
-        if actions:
-            project = replay(start(project, ()), actions).project
-    return project
+    """The project as the reviewer last left it, journal included (see ``read_current``)."""
+    return read_current(project_path).project
+
+
+_READ_TRIES = 5  # a review compacts once, when it ends: a second read is already consistent
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """Enough to tell an atomic replace apart: inode, size and modification time."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+def review_holder(project_path: Path) -> int | None:
+    """The pid of a live review of this project, else None; never takes or blocks the lock.
+
+    The pid written in the lock file is only a hint (``kill -9`` leaves the file behind, and
+    pids are reused), so when that process exists the ``flock`` itself is asked, with a shared
+    lock that is let go at once; a dead pid means no review, with no lock call at all.
+    """
+    path = lock_path(project_path)
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        text = os.read(fd, 64).decode("ascii", "replace").strip()
+        if not text.isdigit() or not _alive(int(text)):
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return int(text)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
 
 
 class ProjectLock:

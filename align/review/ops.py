@@ -51,21 +51,38 @@ def reject(project: Project, index: int, *, who: str = "", when: str = "") -> Pr
 
 def edit(project: Project, index: int, text: str, *, who: str = "", when: str = "") -> Project:
     """Replace the target text; segments stay as they were so the original is never lost."""
+    return _edit_side(project, index, "target", text, who, when)
+
+
+def edit_source(
+    project: Project, index: int, text: str, *, who: str = "", when: str = ""
+) -> Project:
+    """Correct the source text (a typo, a sentence cut in the wrong place) as a reviewer sees it.
+
+    Like a target edit, the segments stay untouched and the history keeps before and after;
+    the verdict is left as it was, since the pair still needs (or keeps) one.
+    """
+    return _edit_side(project, index, "source", text, who, when)
+
+
+def _edit_side(
+    project: Project, index: int, side: SideName, text: str, who: str, when: str
+) -> Project:
     bead = _bead(project, index)
     text = text.strip()
     if not text:
-        raise InputError("the edited text is empty; use reject to drop a pair")
-    before = project.target_text(bead)
+        what = "edited text" if side == "target" else "corrected source"
+        raise InputError(f"the {what} is empty; use reject to drop a pair")
+    before = project.target_text(bead) if side == "target" else project.source_text(bead)
     if text == before:
         return project
-    entry = Edit("edit", who, when, before=before, after=text)
-    new = replace(
-        bead,
-        text=text,
-        origin=BeadOrigin.EDITED,
-        status=BeadStatus.EDITED,
-        history=_log(bead, entry),
-    )
+    if side == "source":
+        entry = Edit("edit-source", who, when, before=before, after=text)
+        new = replace(bead, source_text=text, history=_log(bead, entry))
+    else:
+        entry = Edit("edit", who, when, before=before, after=text)
+        new = replace(bead, text=text, history=_log(bead, entry), status=BeadStatus.EDITED)
+        new = replace(new, origin=BeadOrigin.EDITED)
     return _splice(project, index, index + 1, (new,))
 
 
@@ -97,6 +114,10 @@ def merge(
     if a.text is not None or b.text is not None:
         parts = [t for t in (project.target_text(a), project.target_text(b)) if t]
         text = join_texts(parts, project.target.lang)
+    source_text = None
+    if a.source_text is not None or b.source_text is not None:
+        parts = [t for t in (project.source_text(a), project.source_text(b)) if t]
+        source_text = join_texts(parts, project.source.lang)
     origin = BeadOrigin.EDITED if text is not None else a.origin
     if text is None and a.origin != b.origin:
         origin = BeadOrigin.HUMAN
@@ -110,6 +131,7 @@ def merge(
         note="; ".join(n for n in (a.note, b.note) if n),
         text=text,
         history=(*a.history, *b.history, Edit("merge", who, when)),
+        source_text=source_text,
     )
     return _splice(project, lo, lo + 2, (merged,))
 
@@ -125,8 +147,8 @@ def split(
 ) -> Project:
     """Cut a bead in two: the first part keeps ``source[:source_at]`` and ``target[:target_at]``.
 
-    An edited target cannot be cut (its text no longer maps onto sentences), but it may go
-    whole to either part.
+    An edited target (or corrected source) cannot be cut (its text no longer maps onto
+    sentences), but it may go whole to either part.
     """
     bead = _bead(project, index)
     ns, nt = len(bead.source), len(bead.target)
@@ -139,14 +161,8 @@ def split(
     second_ids = (bead.source[source_at:], bead.target[target_at:])
     if not any(first_ids) or not any(second_ids):
         raise InputError("that split leaves one part empty; pick a point inside the bead")
-    text_goes_first = True
-    if bead.text is not None:
-        if 0 < target_at < nt:
-            raise InputError(
-                "the target was edited, so it cannot be cut; split at target 0 or "
-                f"{nt}, or undo the edit first"
-            )
-        text_goes_first = not (target_at == 0 and nt > 0)
+    text_goes_first = _edit_goes_first(bead.text is not None, "target", target_at, nt)
+    source_goes_first = _edit_goes_first(bead.source_text is not None, "source", source_at, ns)
     entry = Edit("split", who, when, after=f"source {source_at}, target {target_at}")
     base = replace(bead, status=BeadStatus.PENDING, text=None, history=(), note="")
     if base.origin == BeadOrigin.EDITED:
@@ -157,7 +173,23 @@ def split(
     second = replace(
         base if text_goes_first else keeper, source=second_ids[0], target=second_ids[1]
     )
+    if bead.source_text is not None:
+        fixed = bead.source_text
+        first = replace(first, source_text=fixed if source_goes_first else None)
+        second = replace(second, source_text=None if source_goes_first else fixed)
     return _splice(project, index, index + 1, (first, second))
+
+
+def _edit_goes_first(edited: bool, side: SideName, at: int, count: int) -> bool:
+    """Where a side's edited text goes in a split: whole, to the part that keeps its sentences."""
+    if not edited:
+        return True
+    if 0 < at < count:
+        what = "target was edited" if side == "target" else "source was corrected"
+        raise InputError(
+            f"the {what}, so it cannot be cut; split at {side} 0 or {count}, or undo the edit first"
+        )
+    return not (at == 0 and count > 0)
 
 
 def _with_side(bead: Bead, side: SideName, ids: tuple[int, ...]) -> Bead:
@@ -186,8 +218,10 @@ def move(
     ids: tuple[int, ...] = getattr(bead, side)
     if not ids:
         raise InputError(f"bead #{index + 1} has no {side} sentence to move")
-    if side == "target" and (bead.text is not None or other.text is not None):
-        raise InputError("an edited target cannot lose or gain sentences; undo the edit first")
+    edited = (bead.text, other.text) if side == "target" else (bead.source_text, other.source_text)
+    if any(t is not None for t in edited):
+        what = "an edited target" if side == "target" else "a corrected source"
+        raise InputError(f"{what} cannot lose or gain sentences; undo the edit first")
     moved = ids[-1] if direction > 0 else ids[0]
     rest = ids[:-1] if direction > 0 else ids[1:]
     other_ids: tuple[int, ...] = getattr(other, side)

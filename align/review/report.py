@@ -118,11 +118,14 @@ def _row(project: Project, number: int, bead: Bead, with_draft: bool) -> str:
     note = f'<span class="note">{escape(bead.note)}</span>' if bead.note else ""
     draft = f"<td>{escape(draft_text(project, bead))}</td>" if with_draft else ""
     status = escape(bead.status.value)
+    source = escape(project.source_text(bead))
+    if bead.source_text is not None:  # a corrected source shows what it replaced, like an edit
+        source = f'<span class="was">{escape(project.original_source_text(bead))}</span>{source}'
     return (
         f'<tr class="{classes}" id="bead-{number}"><td class="num">{number}</td>'
         f'<td class="num score">{bead.score:.2f}</td>'
         f'<td><span class="status {status}">{status}</span></td>'
-        f'<td lang="{escape(project.source.lang)}">{escape(project.source_text(bead))}</td>'
+        f'<td lang="{escape(project.source.lang)}">{source}</td>'
         f'{draft}<td lang="{escape(project.target.lang)}">{target}</td>'
         f'<td class="flags">{badges}{note}</td></tr>'
     )

@@ -51,6 +51,20 @@ def flags(project: Project, bead: Bead) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def pair_flags(project: Project, bead: Bead) -> tuple[str, ...]:
+    """The flags that concern the pair an export writes, for ``--accept-above``.
+
+    When the target is the MT draft, the draft's flags are the target's. When it is a human
+    reference or a TM match, the draft is never exported: its flags (on the draft, or stored on
+    the bead as ``check:draft:...``) say nothing about the pair and must not hold it back.
+    """
+    if bead.origin in (BeadOrigin.MT, BeadOrigin.EDITED):
+        return flags(project, bead)
+    from align.qa.flags import parse_code  # align.qa loads every check: only when needed
+
+    return tuple(f for f in bead.flags if (code := parse_code(f)) is None or code.side != "draft")
+
+
 def queue(
     project: Project,
     order: Order = "score",
@@ -140,6 +154,7 @@ def bead_row(project: Project, index: int) -> dict[str, Any]:
         "flags": list(flags(project, bead)),
         "note": bead.note,
         "source": project.source_text(bead),
+        "source_corrected": bead.source_text is not None,
         "draft": draft_text(project, bead),
         "target": project.target_text(bead),
         "edited": bead.text is not None,
