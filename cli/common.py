@@ -62,7 +62,7 @@ def sentence_encoder(enabled: bool, cache: bool = True) -> SentenceEncoder | Non
     encoder = E5Encoder()
     if not cache:
         return encoder
-    from models.store import cache_root
+    from align.cachedir import cache_root
     from models.vector_cache import CachedEncoder
 
     return CachedEncoder(encoder, cache_root() / "vectors.sqlite3")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from align.cachedir import cache_root
 from align.errors import InputError
 from align.model import DecodingSettings
 from models import DEFAULT_MODEL, store
@@ -79,5 +80,5 @@ def make_translator(options: EngineOptions) -> Translator:
     resolved = resolve_model(options.model)
     from models.drafting import DraftingTranslator
 
-    cache = store.cache_root() / "drafts.sqlite3" if options.cache else None
+    cache = cache_root() / "drafts.sqlite3" if options.cache else None
     return DraftingTranslator(make_engine(options, resolved), cache)

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from align.cachedir import cache_root
 from align.errors import InputError, ModelNotAvailable
 from models.resolve import ResolvedModel, check_marian_dir, fingerprint_dir
 
@@ -23,16 +24,6 @@ QUANTIZATIONS = ("int8", "float32", "int8_float32", "float16", "int8_float16", "
 TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json")
 COPY_INFO = "bitext-convert.json"
 HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?")  # "owner/name" or "name"
-
-
-def cache_root() -> Path:
-    """bitext's cache dir; ``BITEXT_CACHE_DIR`` overrides it (tests, shared machines)."""
-    override = os.environ.get("BITEXT_CACHE_DIR")
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("bitext"))
 
 
 def ct2_root() -> Path:
