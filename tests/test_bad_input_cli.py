@@ -272,8 +272,6 @@ def test_memory_with_no_usable_units(
         (["run", "en.txt"], ["no Chinese characters"]),
         (["draft", "en.txt", "-o", "d.json"], ["no Chinese characters"]),
         (["run", "zh.txt", "-r", "zh.txt"], ["looks like Chinese"]),
-        (["run", "zh.txt", "--tgt-lang", "zh"], ["--tgt-lang"]),
-        (["run", "zh.txt", "--tgt-lang", ""], ["language"]),
     ],
 )
 def test_wrong_languages_stop_before_any_drafting(
