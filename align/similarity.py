@@ -29,6 +29,7 @@ import numpy as np
 from align import compiled
 from align.anchors import en_anchors, zh_anchors
 from align.lexicon import chinese_words, english_stems, lexicon
+from align.simplified import to_simplified
 
 DICT_WEIGHT_WITH_DRAFTS = 0.5  # dictionary words still help when the draft paraphrases
 
@@ -115,6 +116,9 @@ class _StemSets:
         self.anchor: dict[str, frozenset[int]] = {}
 
     def words(self, sentence: str) -> dict[str, frozenset[int]]:
+        """Looked up in simplified characters: a traditional text gets the units of its
+        simplified form, whichever script CC-CEDICT or the anchors' numerals were written in."""
+        sentence = to_simplified(sentence)
         out: dict[str, frozenset[int]] = {}
         for word in chinese_words(sentence, self.lex):
             if word not in self.word:

@@ -60,6 +60,7 @@ def _usage_error(exc: typer.TyperException) -> NoReturn:
     ctx = getattr(exc, "ctx", None)
     where = ctx.command_path if ctx is not None else "bitext"
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    message = message.replace(": Value error, ", ": ")  # typer's wording for a bad choice
     err_console.print(f"bitext: usage error: {message} (see {where} --help)", markup=False)
     raise typer.Exit(2) from None
 

@@ -63,7 +63,7 @@ def sentence_encoder(enabled: bool, cache: bool = True) -> SentenceEncoder | Non
     encoder = E5Encoder()
     if not cache:
         return encoder
-    from models.store import cache_root
+    from align.cachedir import cache_root
     from models.vector_cache import CachedEncoder
 
     return CachedEncoder(encoder, cache_root() / "vectors.sqlite3")
@@ -148,9 +148,14 @@ def check_chinese(path: Path, text: str) -> None:
         )
 
 
-def check_english(path: Path, text: str) -> None:
+def looks_chinese(text: str) -> bool:
+    """Han characters are over 30% of the letters: a Chinese text, even one quoting English."""
     letters = len(_LETTER.findall(text))
-    if letters and len(_HAN.findall(text)) > 0.3 * letters:
+    return bool(letters) and len(_HAN.findall(text)) > 0.3 * letters
+
+
+def check_english(path: Path, text: str) -> None:
+    if looks_chinese(text):
         raise InputError(
             f"{path}: this looks like Chinese, not English; give the English translation"
         )

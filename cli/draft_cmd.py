@@ -34,7 +34,7 @@ from cli.options import (
     engine_options,
 )
 from cli.run_cmd import load_document
-from models.factory import make_translator
+from models.factory import ComputeType, Device, EngineChoice, make_translator
 
 
 @dataclass(frozen=True)
@@ -60,13 +60,13 @@ def draft(
         Path, typer.Option("--output", "-o", help="Project file to write (bitext-project/1 JSON).")
     ],
     model: ModelOpt = DEFAULT_MODEL_ID,
-    engine: EngineOpt = "auto",
-    compute_type: ComputeTypeOpt = "auto",
+    engine: EngineOpt = EngineChoice.AUTO,
+    compute_type: ComputeTypeOpt = ComputeType.AUTO,
     beam: BeamOpt = 4,
     batch_size: BatchOpt = 16,
     max_length: MaxLenOpt = 512,
     threads: ThreadsOpt = None,
-    device: DeviceOpt = "auto",
+    device: DeviceOpt = Device.AUTO,
     no_cache: NoCacheOpt = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON on stdout.")

@@ -14,6 +14,7 @@ import typer
 from align.errors import InputError
 from align.formats.filters import OriginFilter, StatusFilter
 from cli.common import Quiet, check_outputs, err_console, info, load_project
+from cli.options import lang_tag
 
 
 class ExportFormat(StrEnum):
@@ -77,6 +78,7 @@ def export(
         str | None,
         typer.Option(
             "--src-lang",
+            callback=lang_tag,
             help="Source language tag to write, e.g. zh-CN (default: the "
             "project's; bare zh becomes zh-CN).",
         ),
@@ -84,7 +86,9 @@ def export(
     tgt_lang: Annotated[
         str | None,
         typer.Option(
-            "--tgt-lang", help="Target language tag to write, e.g. en-US (default: the project's)."
+            "--tgt-lang",
+            callback=lang_tag,
+            help="Target language tag to write, e.g. en-US (default: the project's).",
         ),
     ] = None,
     status: Annotated[
@@ -96,7 +100,8 @@ def export(
         ),
     ] = StatusFilter.ALL,
     min_score: Annotated[
-        float, typer.Option("--min-score", help="Lowest alignment score kept, 0 to 1.")
+        float,
+        typer.Option("--min-score", min=0.0, max=1.0, help="Lowest alignment score kept, 0 to 1."),
     ] = 0.0,
     origin: Annotated[
         OriginFilter,

@@ -14,6 +14,7 @@ from align.formats.units import same_language
 from align.model import Project
 from cli.common import Overwrite, Quiet, check_outputs, check_review_kept, info
 from cli.export_cmd import ExportFormat, format_for, print_warnings
+from cli.options import lang_tag
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,13 @@ class ImportSummary:
     project: str
 
 
+def _importable(value: ExportFormat | None) -> ExportFormat | None:
+    """``--from json`` is a usage error: a bitext project needs no import."""
+    if value is ExportFormat.JSON:
+        raise typer.BadParameter("a .json bitext project needs no import; for JSON lines use jsonl")
+    return value
+
+
 def import_file(
     file: Annotated[
         Path, typer.Argument(help="TMX file to import (also .xlf/.xliff, .jsonl, .tsv).")
@@ -36,15 +44,27 @@ def import_file(
     ] = None,
     from_: Annotated[
         ExportFormat | None,
-        typer.Option("--from", help="Input format (default: from the file's extension)."),
+        typer.Option(
+            "--from",
+            callback=_importable,
+            help="Input format: tmx, xliff, jsonl or tsv (default: from the file's extension).",
+        ),
     ] = None,
     src_lang: Annotated[
         str | None,
-        typer.Option("--src-lang", help="TMX source language (default: the header's srclang)."),
+        typer.Option(
+            "--src-lang",
+            callback=lang_tag,
+            help="TMX source language (default: the header's srclang).",
+        ),
     ] = None,
     tgt_lang: Annotated[
         str | None,
-        typer.Option("--tgt-lang", help="TMX target language (default: the first other one)."),
+        typer.Option(
+            "--tgt-lang",
+            callback=lang_tag,
+            help="TMX target language (default: the first other one).",
+        ),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON on stdout.")

@@ -9,6 +9,7 @@ import typer
 
 from cli.common import info
 from models import DEFAULT_MODEL
+from models.store import Quantization
 
 app = typer.Typer(
     help="Download, list, convert (CTranslate2) and inspect MT models.",
@@ -64,8 +65,11 @@ def list_models(as_json: JsonOpt = False) -> None:
 def convert(
     model: ModelArg,
     quantization: Annotated[
-        str, typer.Option("--quantization", help="Weight type: int8 (fast) or float32 (exact).")
-    ] = "int8",
+        Quantization,
+        typer.Option(
+            "--quantization", help="Weight type: int8 (fast), float32 (exact) or another."
+        ),
+    ] = Quantization.INT8,
     force: Annotated[bool, typer.Option("--force", help="Convert again even if cached.")] = False,
 ) -> None:
     """Convert a model for the ct2 engine into bitext's cache (BITEXT_CACHE_DIR overrides it)."""
@@ -73,8 +77,8 @@ def convert(
     from models.store import convert as convert_model
 
     resolved = resolve_model(model, option="")
-    info(f"converting {resolved.model_id} ({quantization}) …")
-    typer.echo(str(convert_model(resolved, quantization, force=force)))
+    info(f"converting {resolved.model_id} ({quantization.value}) …")
+    typer.echo(str(convert_model(resolved, quantization.value, force=force)))
 
 
 @app.command("info")

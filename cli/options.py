@@ -1,4 +1,4 @@
-"""Option types shared by the commands that draft (``run``, ``draft``)."""
+"""Option types shared by several commands: drafting (``run``, ``draft``) and language tags."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
+from align.errors import InputError
 from align.model import DecodingSettings
 from models import DEFAULT_MODEL
-from models.factory import EngineOptions
+from models.factory import ComputeType, Device, EngineChoice, EngineOptions
 
 ModelOpt = Annotated[
     str,
@@ -19,15 +20,16 @@ ModelOpt = Annotated[
     ),
 ]
 DEFAULT_MODEL_ID = DEFAULT_MODEL
+
 EngineOpt = Annotated[
-    str,
+    EngineChoice,
     typer.Option(
         "--engine",
         help="MT engine: auto (ct2 if a converted copy exists, else hf), hf or ct2.",
     ),
 ]
 ComputeTypeOpt = Annotated[
-    str,
+    ComputeType,
     typer.Option(
         "--compute-type",
         help="Precision: auto (CPU: the ct2 copy's own; GPU: float16), int8, float32, "
@@ -47,7 +49,7 @@ MaxLenOpt = Annotated[
 ThreadsOpt = Annotated[
     int | None, typer.Option("--threads", min=1, help="CPU threads for the model (default: all).")
 ]
-DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")]
+DeviceOpt = Annotated[Device, typer.Option("--device", help="auto, cpu or cuda.")]
 NoCacheOpt = Annotated[
     bool,
     typer.Option(
@@ -59,17 +61,36 @@ NoCacheOpt = Annotated[
 
 def engine_options(
     model: str,
-    engine: str,
-    compute_type: str,
+    engine: EngineChoice,
+    compute_type: ComputeType,
     beam: int,
     batch_size: int,
     max_length: int,
     threads: int | None,
-    device: str,
+    device: Device,
     no_cache: bool,
 ) -> EngineOptions:
     """The drafting options of ``run`` and ``draft`` as one value for models.factory."""
     settings = DecodingSettings(beam=beam, max_length=max_length, batch_size=batch_size)
     return EngineOptions(
-        model, engine, settings, device, threads, compute_type=compute_type, cache=not no_cache
+        model,
+        engine.value,
+        settings,
+        device.value,
+        threads,
+        compute_type=compute_type.value,
+        cache=not no_cache,
     )
+
+
+def lang_tag(value: str | None) -> str | None:
+    """Typer callback: a malformed language tag is a usage error (exit 2), found before any work."""
+    if value is None:
+        return None
+    from align.formats.units import normalise_lang
+
+    try:
+        normalise_lang(value)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return value

@@ -11,7 +11,6 @@ from typing import Annotated
 
 import typer
 
-from align.errors import InputError
 from align.formats.units import lang_matches, normalise_lang
 from align.model import Project
 from align.pipeline import Document, build_project
@@ -43,9 +42,10 @@ from cli.options import (
     NoCacheOpt,
     ThreadsOpt,
     engine_options,
+    lang_tag,
 )
 from cli.qa_cmd import GlossaryOpt, load_terms
-from models.factory import make_translator
+from models.factory import ComputeType, Device, EngineChoice, make_translator
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,12 @@ def load_document(path: Path, lang: str, quiet: bool) -> Document:
     return Document(loaded.text, str(path), lang)
 
 
-def check_target_lang(tgt_lang: str) -> None:
-    """Before drafting, not at the TMX write: a bad tag must not cost a whole run."""
-    tag = normalise_lang(tgt_lang)
-    if lang_matches("zh", tag):
-        raise InputError(f"--tgt-lang {tgt_lang}: the source is Chinese; give the target's tag")
+def target_lang(tgt_lang: str) -> str:
+    """Typer callback, so a bad tag is a usage error found before drafting, not at the TMX write."""
+    lang_tag(tgt_lang)
+    if lang_matches("zh", normalise_lang(tgt_lang)):
+        raise typer.BadParameter("the source is Chinese; give the target's tag, e.g. en")
+    return tgt_lang
 
 
 def output_name(path: Path) -> str:
@@ -100,15 +101,17 @@ def run(
     ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("out"),
     model: ModelOpt = DEFAULT_MODEL_ID,
-    engine: EngineOpt = "auto",
-    compute_type: ComputeTypeOpt = "auto",
+    engine: EngineOpt = EngineChoice.AUTO,
+    compute_type: ComputeTypeOpt = ComputeType.AUTO,
     beam: BeamOpt = 4,
     batch_size: BatchOpt = 16,
     max_length: MaxLenOpt = 512,
     threads: ThreadsOpt = None,
-    device: DeviceOpt = "auto",
+    device: DeviceOpt = Device.AUTO,
     no_cache: NoCacheOpt = False,
-    tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language tag.")] = "en",
+    tgt_lang: Annotated[
+        str, typer.Option("--tgt-lang", callback=target_lang, help="Target language tag.")
+    ] = "en",
     tm: Annotated[
         Path | None,
         typer.Option("--tm", help="TMX memory: exact matches replace MT (bead origin tm)."),
@@ -126,7 +129,6 @@ def run(
     if semantic and reference is None:  # nothing to align: the drafts are the target
         raise typer.BadParameter("it only helps aligning; add --reference", param_hint="--semantic")
     terms = load_terms(glossary)  # QA runs only with a glossary; fail early on a bad one
-    check_target_lang(tgt_lang)
     source = load_document(document, "zh", quiet)
     check_chinese(document, source.text)
     ref_doc = load_document(reference, tgt_lang, quiet) if reference else None

@@ -14,7 +14,7 @@ from align.formats.project_json import side_to_dict
 from align.model import Segment, Side
 from align.segment import segment as split_text
 from align.textio import read_text
-from cli.common import Quiet, info
+from cli.common import Quiet, info, looks_chinese
 
 _LINE_BREAK = regex.compile(r"\s*\n\s*")
 
@@ -39,7 +39,15 @@ def segment(
     file: Annotated[
         Path, typer.Argument(help="Text or Markdown file (UTF-8 or GB18030).", metavar="FILE")
     ],
-    lang: Annotated[Lang, typer.Option("--lang", "-l", help="Language of the text.")] = Lang.zh,
+    lang: Annotated[
+        Lang | None,
+        typer.Option(
+            "--lang",
+            "-l",
+            help="Language of the text (default: zh if Han characters are over 30% of its "
+            "letters, else en).",
+        ),
+    ] = None,
     as_json: Annotated[
         bool,
         typer.Option("--json", help="Print JSON: each segment with offsets and paragraph id."),
@@ -54,8 +62,9 @@ def segment(
     loaded = read_text(file)
     if loaded.encoding == "gb18030":
         info(f"{file}: read as GB18030 (not UTF-8)", quiet)
-    segments = split_text(loaded.text, lang.value, split_semicolons=split_semicolons)
+    code = (lang or (Lang.zh if looks_chinese(loaded.text) else Lang.en)).value
+    segments = split_text(loaded.text, code, split_semicolons=split_semicolons)
     if as_json:
-        typer.echo(segments_json(segments, lang.value, str(file)))
+        typer.echo(segments_json(segments, code, str(file)))
     elif segments:
-        typer.echo("\n".join(one_line(s, lang.value) for s in segments))
+        typer.echo("\n".join(one_line(s, code) for s in segments))

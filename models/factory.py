@@ -3,16 +3,45 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
+from align.cachedir import cache_root
 from align.errors import InputError
 from align.model import DecodingSettings
 from models import DEFAULT_MODEL, store
 from models.base import Engine, Translator
 from models.resolve import ResolvedModel, resolve_model
 
-ENGINES = ("auto", "hf", "ct2")
-COMPUTE_TYPES = ("auto", "int8", "float32", "float16", "int8_float16")
-DEVICES = ("auto", "cpu", "cuda")
+
+class EngineChoice(StrEnum):
+    """What ``--engine`` accepts; the CLI's choices, so a typo is a usage error (exit 2)."""
+
+    AUTO = "auto"
+    HF = "hf"
+    CT2 = "ct2"
+
+
+class ComputeType(StrEnum):
+    """What ``--compute-type`` accepts (float16 and int8_float16 only on a GPU)."""
+
+    AUTO = "auto"
+    INT8 = "int8"
+    FLOAT32 = "float32"
+    FLOAT16 = "float16"
+    INT8_FLOAT16 = "int8_float16"
+
+
+class Device(StrEnum):
+    """What ``--device`` accepts."""
+
+    AUTO = "auto"
+    CPU = "cpu"
+    CUDA = "cuda"
+
+
+ENGINES = tuple(EngineChoice)
+COMPUTE_TYPES = tuple(ComputeType)
+DEVICES = tuple(Device)
 GPU_ONLY = ("float16", "int8_float16")
 
 
@@ -79,5 +108,5 @@ def make_translator(options: EngineOptions) -> Translator:
     resolved = resolve_model(options.model)
     from models.drafting import DraftingTranslator
 
-    cache = store.cache_root() / "drafts.sqlite3" if options.cache else None
+    cache = cache_root() / "drafts.sqlite3" if options.cache else None
     return DraftingTranslator(make_engine(options, resolved), cache)

@@ -14,25 +14,29 @@ import shutil
 import tempfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 
+from align.cachedir import cache_root
 from align.errors import InputError, ModelNotAvailable
 from models.resolve import ResolvedModel, check_marian_dir, fingerprint_dir
 
-QUANTIZATIONS = ("int8", "float32", "int8_float32", "float16", "int8_float16", "bfloat16")
+
+class Quantization(StrEnum):
+    """What ``bitext models convert --quantization`` accepts (CTranslate2's weight types)."""
+
+    INT8 = "int8"
+    FLOAT32 = "float32"
+    INT8_FLOAT32 = "int8_float32"
+    FLOAT16 = "float16"
+    INT8_FLOAT16 = "int8_float16"
+    BFLOAT16 = "bfloat16"
+
+
+QUANTIZATIONS = tuple(Quantization)
 TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json")
 COPY_INFO = "bitext-convert.json"
 HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?")  # "owner/name" or "name"
-
-
-def cache_root() -> Path:
-    """bitext's cache dir; ``BITEXT_CACHE_DIR`` overrides it (tests, shared machines)."""
-    override = os.environ.get("BITEXT_CACHE_DIR")
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("bitext"))
 
 
 def ct2_root() -> Path:

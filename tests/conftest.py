@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -13,13 +15,34 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "sco-foreign-ministers-2002-11-23.zh.md"
+_HF_HOME = "BITEXT_TEST_HF_HOME"  # where pytest_configure put HF_HOME, for pytest_unconfigure
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Tests never touch the network, the user's HF cache or bitext's draft cache."""
+    """Tests never touch the network or the user's Hugging Face cache.
+
+    HF_HOME is read when huggingface_hub is imported, so it is set here, before any test
+    module loads, not in a fixture.
+    """
     os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="bitext-test-hf-")
-    os.environ["BITEXT_CACHE_DIR"] = tempfile.mkdtemp(prefix="bitext-test-cache-")
+    os.environ["HF_HOME"] = os.environ[_HF_HOME] = tempfile.mkdtemp(prefix="bitext-test-hf-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    hf_home = os.environ.pop(_HF_HOME, "")
+    if hf_home:
+        shutil.rmtree(hf_home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_bitext_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One bitext cache (lexicon, drafts, vectors, ct2 copies) for the whole session, never
+    the user's: built once, so the dictionary is pickled once per run, not once per test."""
+    path = tmp_path_factory.mktemp("bitext-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BITEXT_CACHE_DIR", str(path))
+        patch.delenv("BITEXT_NO_CACHE", raising=False)
+        yield path
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

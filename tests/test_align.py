@@ -209,7 +209,7 @@ def test_unrelated_long_texts_stop_widening_the_band(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(band, "chain_band", lambda *a: calls.append(a[3]) or original(*a))
     beads = align(src, tgt)
     assert_partition(beads, len(src), len(tgt))
-    assert max(calls) == aligner.MAX_HALF < len(tgt)
+    assert max(calls) <= aligner.MAX_HALF < len(tgt)  # 96 or 192, as the random words fall
     assert sum(b.score < 0.5 for b in beads) > 0.5 * len(beads)  # and the scores say so
 
 

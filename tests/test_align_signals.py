@@ -24,6 +24,8 @@ from align.errors import InputError
 from align.formats.beads import format_bead, parse_bead, read_beads, write_beads
 from align.lexicon import chinese_words, english_stems, lexicon, stem
 from align.model import Bead
+from align.similarity import Vocab, source_features
+from align.simplified import to_simplified
 
 
 @pytest.mark.parametrize(
@@ -63,6 +65,35 @@ def test_lexicon_longest_match_and_stems() -> None:
     assert stem("friendship") in lex["友谊"]
     assert stem("walked") == stem("walking") == stem("walks")
     assert english_stems("The friends of the city") == [stem("friends"), stem("city")]
+
+
+def test_a_traditional_sentence_gets_the_units_of_its_simplified_form() -> None:
+    """CC-CEDICT and the anchors' numerals are looked up in simplified characters (OpenCC), so
+    萬/億/兩 and the words written differently in the two scripts count the same."""
+    simplified = [
+        "上海合作组织外交部长会议于2002年11月23日在莫斯科举行。",
+        "两国贸易额达三万亿美元。",
+    ]
+    traditional = [
+        "上海合作組織外交部長會議於2002年11月23日在莫斯科舉行。",
+        "兩國貿易額達三萬億美元。",
+    ]
+    vocab = Vocab()
+    names = vocab.ids
+
+    def units(texts: list[str]) -> list[list[tuple[float, list[str]]]]:
+        features = source_features(texts, None, vocab)
+        ids = {i: name for name, i in names.items()}
+        return [
+            sorted((w, sorted(ids[i] for i in stems)) for w, stems in row) for row in features.units
+        ]
+
+    assert units(traditional) == units(simplified)
+    assert ["#2", "#30000"] == sorted(
+        name for w, stems in units(traditional)[1] for name in stems if name.startswith("#")
+    )
+    sentence = to_simplified(traditional[0])
+    assert len(sentence) == len(traditional[0]) and sentence == simplified[0]
 
 
 def test_quote_state_at_boundaries() -> None:

@@ -83,9 +83,11 @@ def test_no_cache_writes_no_database(
 def test_bad_engine_options(
     seed_path: Path, tiny_model: Path, tmp_path: Path, extra: list[str]
 ) -> None:
+    """A usage error (exit 2) since the choices are typer enums; tests/test_usage_cli.py has
+    every option's case."""
     result = runner.invoke(app, draft_args(seed_path, tiny_model, tmp_path / "p.json", *extra))
-    assert result.exit_code == 1
-    assert result.stderr.startswith("bitext: error: " + extra[0])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"bitext: usage error: Invalid value for '{extra[0]}'")
 
 
 def test_run_takes_engine_options(seed_path: Path, tiny_model: Path, tmp_path: Path) -> None:

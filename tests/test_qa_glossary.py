@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from align.errors import InputError
-from align.qa.glossary import Glossary, Term, check_glossary, load_glossary, term_pattern
+from align.qa.glossary import (
+    Glossary,
+    Term,
+    check_glossary,
+    find_terms,
+    load_glossary,
+    term_pattern,
+)
 from align.qa.glossary_tsv import parse_glossary_tsv, read_glossary_tsv, write_glossary_tsv
 from align.qa.tbx import parse_tbx, read_tbx, write_tbx
 
@@ -171,3 +180,40 @@ def test_seed_glossary_covers_the_communique() -> None:
     seed = (REPO / "seeds" / "sco-foreign-ministers-2002-11-23.zh.md").read_text(encoding="utf-8")
     unused = [t.zh for t in glossary.terms if t.zh not in seed]
     assert len(unused) <= 6, unused  # a few general terms (外长, 秘书长…) beyond the seed are fine
+
+
+def test_simplified_glossary_finds_its_terms_in_a_traditional_source() -> None:
+    """Glossaries are kept in one script, sources come in either: matched through OpenCC."""
+    source = "上海合作組織外交部長會議於莫斯科舉行。"
+    found = [(term.zh, span) for term, span in find_terms(source, GLOSSARY)]
+    assert found == [("上海合作组织", (0, 6)), ("外交部长会议", (6, 12))]  # spans as written
+    flags = check_glossary(source, "The SCO ministers met.", GLOSSARY)
+    assert [f.source_span for f in flags] == [(6, 12)]
+    assert source[slice(*flags[0].source_span)] == "外交部長會議"
+    traditional = Glossary((Term("外交部長", ("Foreign Minister",)),))
+    assert find_terms("外交部长们", traditional) == [(traditional.terms[0], (0, 4))]
+
+
+def test_qa_command_matches_a_simplified_glossary_in_a_traditional_project(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from align.formats.project_json import write_project
+    from cli.app import app
+    from tests.test_qa_project import make_project
+
+    project = make_project()
+    source = project.source
+    first = source.segments[0]
+    traditional = replace(first, text="上海合作組織外交部長會議於2002年11月23日在莫斯科舉行。")
+    project = replace(project, source=replace(source, segments=(traditional, *source.segments[1:])))
+    path = tmp_path / "p.json"
+    write_project(path, project)
+    glossary = tmp_path / "g.tsv"
+    glossary.write_text("上海合作组织\tShanghai Cooperation Organization\n", encoding="utf-8")
+    args = ["qa", str(path), "-g", str(glossary), "--json", "-q"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    flags = [f for f in json.loads(result.stdout)["flags"] if f["check"] == "glossary"]
+    assert [(f["bead"], f["side"], f["source_span"]) for f in flags] == [(0, "draft", [0, 6])]

@@ -149,7 +149,9 @@ def _one_line_error(code: int, stderr: str) -> str:
     ids=["missing", "directory", "empty", "binary", "not-utf8"],
 )
 def test_bad_input_file(tmp_path: Path, tiny_model: Path, make, expected: str) -> None:  # type: ignore[no-untyped-def]
-    code, _, stderr = run_cli("run", make(tmp_path), "--model", tiny_model, "-o", tmp_path / "o")
+    code, _, stderr = run_cli(
+        "run", make(tmp_path), "--model", tiny_model, "-o", tmp_path / "o", *FAST
+    )
     assert expected in _one_line_error(code, stderr)
 
 
@@ -160,7 +162,7 @@ def _write(path: Path, data: bytes) -> Path:
 
 def test_unwritable_output_dir(tmp_path: Path, tiny_model: Path, seed_path: Path) -> None:
     blocker = _write(tmp_path / "a-file", b"x")
-    code, _, stderr = run_cli("run", seed_path, "--model", tiny_model, "-o", blocker / "sub")
+    code, _, stderr = run_cli("run", seed_path, "--model", tiny_model, "-o", blocker / "sub", *FAST)
     assert "output directory" in _one_line_error(code, stderr)
 
 

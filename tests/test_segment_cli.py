@@ -76,3 +76,37 @@ def test_unknown_language_is_a_usage_error(seed_path: Path) -> None:
     code, _, err = invoke(seed_path, "--lang", "fr")
     assert code == 2
     assert "--lang" in err
+
+
+def test_language_is_detected_when_lang_is_not_given(tmp_path: Path) -> None:
+    """An English file used to be cut with the Chinese rules: whole paragraphs came back."""
+    doc = tmp_path / "doc.txt"
+    doc.write_text(
+        "Mr. Wang arrived in Moscow. Talks began at once.\n\nThe ministers met (see 会议 notes). "
+        "They agreed.\n",
+        encoding="utf-8",
+    )
+    code, out, _ = invoke(doc)
+    assert code == 0
+    assert out.splitlines() == [
+        "Mr. Wang arrived in Moscow.",
+        "Talks began at once.",
+        "The ministers met (see 会议 notes).",
+        "They agreed.",
+    ]
+    code, out, _ = invoke(doc, "--json")
+    assert json.loads(out)["lang"] == "en"
+    code, out, _ = invoke(doc, "--lang", "zh")  # --lang still decides
+    assert json.loads(invoke(doc, "--lang", "zh", "--json")[1])["lang"] == "zh"
+    assert out.splitlines()[0] == "Mr. Wang arrived in Moscow. Talks began at once."
+
+
+def test_chinese_quoting_english_is_still_chinese(tmp_path: Path) -> None:
+    doc = tmp_path / "doc.txt"
+    doc.write_text("会议由WTO和APEC代表出席。部长们发言。\n", encoding="utf-8")
+    code, out, _ = invoke(doc, "--json")
+    assert code == 0 and json.loads(out)["lang"] == "zh"
+    assert [s["text"] for s in json.loads(out)["segments"]] == [
+        "会议由WTO和APEC代表出席。",
+        "部长们发言。",
+    ]

@@ -15,6 +15,7 @@ import regex
 
 from align.errors import InputError
 from align.qa.flags import Flag, Severity
+from align.simplified import to_simplified
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,13 @@ class Glossary:
 
     def __len__(self) -> int:
         return len(self.terms)
+
+    @functools.cached_property
+    def search_order(self) -> tuple[tuple[str, Term], ...]:
+        """Each term's Chinese in simplified characters, longest first: the order
+        :func:`find_terms` tries them in, worked out once per glossary, not once per bead."""
+        keyed = [(to_simplified(term.zh), term) for term in self.terms]
+        return tuple(sorted(keyed, key=lambda k: len(k[0]), reverse=True))
 
 
 def _word_pattern(word: str) -> str:
@@ -63,17 +71,22 @@ def term_pattern(form: str) -> regex.Pattern[str]:
 
 def find_terms(source: str, glossary: Glossary) -> list[tuple[Term, tuple[int, int]]]:
     """Glossary terms in the source, longest first and non-overlapping, so 外交部长会议 is one
-    term and not also 外交部长."""
+    term and not also 外交部长.
+
+    Both sides are compared in simplified characters, so a simplified glossary finds its terms
+    in a traditional source (and the other way round); the spans are the source's as written.
+    """
+    text = to_simplified(source)
     taken: list[tuple[int, int]] = []
     found = []
-    for term in sorted(glossary.terms, key=lambda t: len(t.zh), reverse=True):
-        start = source.find(term.zh)
+    for zh, term in glossary.search_order:
+        start = text.find(zh)
         while start >= 0:
-            span = (start, start + len(term.zh))
+            span = (start, start + len(zh))
             if not any(span[0] < e and s < span[1] for s, e in taken):
                 taken.append(span)
                 found.append((term, span))
-            start = source.find(term.zh, start + 1)
+            start = text.find(zh, start + 1)
     return sorted(found, key=lambda f: f[1])
 
 
