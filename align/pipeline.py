@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from align import __version__
 from align.aligner import align
+from align.coverage import align_covered
 from align.model import (
     Bead,
     BeadOrigin,
@@ -114,8 +115,9 @@ def build_project(
         draft_texts = [d.text for d in drafts]
         vectors = encode_sides(src_segments, tgt_segments, encoder, progress, drafts=draft_texts)
         # Segments (not bare strings) carry paragraph numbers: soft anchors for the aligner.
+        # A reference that translates only part of the source aligns 1-1 where it does.
         tick = progress("aligning", len(src_segments)) if progress else None
-        beads = align(
+        beads = align_covered(
             src_segments,
             tgt_segments,
             drafts=draft_texts,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -186,7 +187,7 @@ def align_files(
 
     Without -o or --beads-out the beads are printed on stdout in the --beads-out format.
     """
-    from align.aligner import align
+    from align.coverage import align_covered
     from align.formats.beads import format_bead, write_beads
     from align.pipeline import encode_sides
 
@@ -203,7 +204,7 @@ def align_files(
         vectors = encode_sides(
             src, tgt, encoder, progress, drafts=draft_texts, hard_paragraphs=hard_paragraphs
         )
-        beads = align(
+        beads = align_covered(
             src,
             tgt,
             drafts=draft_texts,
@@ -230,3 +231,13 @@ def align_files(
     elif out is None and beads_out is None:
         typer.echo("".join(format_bead(b) + "\n" for b in beads), nl=False)
     _tell(summary, zh, en, quiet)
+    warn_partial(beads, len(src), len(tgt), en.name)
+
+
+def warn_partial(beads: Sequence[Bead], n: int, m: int, translation: str = "the reference") -> None:
+    """One line (even with --quiet) when one side translates only part of the other."""
+    from align.coverage import coverage_warning, find_gaps
+
+    line = coverage_warning(find_gaps(beads), n, m, translation)
+    if line is not None:
+        err_console.print(f"bitext: warning: {line}", markup=False)
