@@ -72,7 +72,8 @@ def test_seed_drafts_go_to_the_mt_tmx_only(seed_run: Path) -> None:
     assert tus[0].findtext("tuv/seg") == "上海合作组织外交部长会议联合公报"
     for tu in tus:
         props = {p.get("type"): p.text for p in tu.iter("prop")}
-        assert props["x-origin"].startswith("mt:") and props["x-status"] == "pending"
+        assert props["x-origin"] == "mt" and props["x-status"] == "pending"
+        assert "@" in props["x-mt-model"]  # model id@revision, for tracing a draft
 
 
 def test_run_summary_json(tmp_path: Path, tiny_model: Path) -> None:
