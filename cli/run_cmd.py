@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from align.errors import InputError
-from align.formats.exporters import MemoryReport
+from align.formats.memories import MemoryReport
 from align.formats.units import lang_matches, normalise_lang
 from align.model import Project
 from align.pipeline import Document, build_project
@@ -79,7 +79,7 @@ def output_name(path: Path) -> str:
 
 def write_outputs(project: Project, outdir: Path, name: str, tgt_lang: str) -> RunOutputs:
     """The project, NAME.tmx (human work) and NAME.mt.tmx (unreviewed MT), each if non-empty."""
-    from align.formats.exporters import write_memories
+    from align.formats.memories import write_memories
     from align.formats.project_json import write_project
     from cli.export_cmd import print_warnings
 
@@ -182,6 +182,7 @@ class RunSummary:
     tmx_units: int
     mt_tmx: str | None  # unreviewed MT drafts, for a CAT tool's MT folder
     mt_units: int
+    mt_untranslated: int  # of mt_units: drafts of source sentences the reference leaves out
     left_out: dict[str, int]  # beads in neither TMX, by reason: empty_side, rejected
     qa_flags: dict[str, int]  # beads flagged, by QA check (a bead counts once per check)
     low_score: int  # beads scored under low_score_threshold: the review queue's "low" band
@@ -202,6 +203,7 @@ def summarise(project: Project, outputs: RunOutputs, seconds: float) -> RunSumma
         tmx_units=memories.units,
         mt_tmx=None if memories.mt_tmx is None else str(memories.mt_tmx),
         mt_units=memories.mt_units,
+        mt_untranslated=memories.untranslated,
         left_out={
             "empty_side": memories.left_out.empty_side,
             "rejected": memories.left_out.rejected,
@@ -234,7 +236,12 @@ def summary_lines(summary: RunSummary, memories: MemoryReport) -> list[str]:
         else "no TMX of human work (no reference, TM match or approved bead)",
     ]
     if summary.mt_tmx:
-        went.append(f"{summary.mt_tmx} ({summary.mt_units} unreviewed MT drafts)")
+        of_them = (
+            f", {summary.mt_untranslated} for source sentences the reference does not translate"
+            if summary.mt_untranslated
+            else ""
+        )
+        went.append(f"{summary.mt_tmx} ({summary.mt_units} unreviewed MT drafts{of_them})")
     left = memories.left_out.phrases()
     if left:
         went.append(f"left out: {', '.join(left)}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from align.formats.project_json import (
     write_project,
 )
 from align.formats.tmx import read_tmx
+from align.model import BeadStatus
 from cli.app import app, main
 from tests.test_formats_helpers import (
     check_tmx,
@@ -314,3 +316,21 @@ def test_fast_validator_agrees_with_jsonschema() -> None:
             jsonschema.validate(data, schema())
         with pytest.raises(InputError, match="not valid bitext-project/1"):
             validate(data)
+
+
+def test_write_memories_keeps_human_work_and_mt_apart(tmp_path: Path) -> None:
+    from align.formats.memories import write_memories
+
+    human, mt = tmp_path / "doc.tmx", tmp_path / "doc.mt.tmx"
+    report = write_memories(hard_project(), human, mt)
+    assert (report.tmx, report.mt_tmx) == (human, mt)
+    # accepted MT (10) is approved work; blank (2) and empty (9) sides and rejected (8) are out
+    assert [tu.get("tuid") for tu in check_tmx(human).iter("tu")] == ["3", "4", "6", "7", "10"]
+    assert [tu.get("tuid") for tu in check_tmx(mt).iter("tu")] == ["1", "5"]
+    assert report.left_out.phrases() == ["2 beads with an empty side", "1 rejected bead"]
+    reviewed = hard_project()
+    only_mt = replace(reviewed, beads=tuple(b for b in reviewed.beads if b.origin == "mt"))
+    pending = tuple(replace(b, status=BeadStatus.PENDING) for b in only_mt.beads)
+    only_mt = replace(only_mt, beads=pending)
+    again = write_memories(only_mt, human, mt)  # no human work: no NAME.tmx, not even last run's
+    assert again.tmx is None and not human.exists() and again.mt_units == 3

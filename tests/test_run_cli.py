@@ -92,6 +92,7 @@ def test_run_summary_json(tmp_path: Path, tiny_model: Path) -> None:
         "tmx_units",
         "mt_tmx",
         "mt_units",
+        "mt_untranslated",
         "left_out",
         "qa_flags",
         "low_score",
@@ -110,8 +111,8 @@ def test_run_summary_json(tmp_path: Path, tiny_model: Path) -> None:
 def test_partial_reference_is_warned_about_and_kept_out_of_the_tmx(
     tmp_path: Path, tiny_model: Path, seed_path: Path
 ) -> None:
-    """Issue 27: a reference of the first 10 of 36 sentences: 10 units 1-1, one warning line,
-    26 beads with an empty side counted and left out of every TMX."""
+    """Issue 27: a reference of the first 10 of 36 sentences: 10 units 1-1 in NAME.tmx, one
+    warning line, and the drafts of the 26 untranslated sentences in NAME.mt.tmx only."""
     paragraphs = REFERENCE.read_text(encoding="utf-8").split("\n\n")
     part = tmp_path / "part.en.txt"
     part.write_text("\n\n".join(paragraphs[:6]) + "\n", encoding="utf-8")
@@ -128,13 +129,19 @@ def test_partial_reference_is_warned_about_and_kept_out_of_the_tmx(
     pairs = [(b.source, b.target) for b in project.beads]
     assert pairs == [((i,), (i,)) for i in range(10)] + [((i,), ()) for i in range(10, 36)]
     summary = json.loads(stdout)
-    assert summary["tmx_units"] == 10 and summary["left_out"]["empty_side"] == 26
-    assert summary["mt_tmx"] is None and not (tmp_path / f"{name}.mt.tmx").exists()
+    assert summary["tmx_units"] == 10 and summary["mt_units"] == summary["mt_untranslated"] == 26
+    assert summary["left_out"]["empty_side"] == 0  # every untranslated sentence had a draft
     tus = etree.parse(str(tmp_path / f"{name}.tmx")).findall("body/tu")
     assert len(tus) == 10 and all(seg.text for tu in tus for seg in tu.iter("seg"))
     for tu in tus:
         props = {p.get("type"): p.text for p in tu.iter("prop")}
         assert props["x-origin"] == "human" and props["x-status"] == "pending"
+    drafts = etree.parse(str(tmp_path / f"{name}.mt.tmx")).findall("body/tu")
+    assert [tu.get("tuid") for tu in drafts] == [str(i) for i in range(11, 37)]
+    for tu, draft in zip(drafts, project.drafts[10:], strict=True):
+        props = {p.get("type"): p.text for p in tu.iter("prop")}
+        assert props["x-origin"] == "mt" and props["x-status"] == "pending"
+        assert draft is not None and tu.findall("tuv/seg")[1].text == draft.text
 
 
 def test_run_summary_counts_flags_and_low_scores(tmp_path: Path, tiny_model: Path) -> None:

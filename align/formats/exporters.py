@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from align.errors import InputError
-from align.formats.filters import (
-    BeadFilter,
-    LeftOut,
-    empty_in,
-    for_format,
-    is_unreviewed_mt,
-    select,
-)
+from align.formats.filters import BeadFilter, empty_in, for_format, select
 from align.formats.units import ExportReport, normalise_lang
 from align.model import Project
 
@@ -74,50 +67,6 @@ def _write(
         write_project(path, subset)
         return ExportReport(len(selection))
     raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-
-
-@dataclass(frozen=True)
-class MemoryReport:
-    """Where :func:`write_memories` put the units; a path is None when it had none to write."""
-
-    tmx: Path | None
-    units: int
-    mt_tmx: Path | None
-    mt_units: int
-    left_out: LeftOut  # rejected beads and beads with an empty side, in neither file
-    warnings: tuple[str, ...] = ()
-
-
-def write_memories(
-    project: Project, tmx: Path, mt_tmx: Path, *, tgt_lang: str | None = None
-) -> MemoryReport:
-    """The safe default of ``bitext run``: human work and unreviewed MT in separate memories.
-
-    ``tmx`` gets what a human wrote or approved: reference pairs, TM matches, edits, accepted
-    beads. ``mt_tmx`` gets the unreviewed machine drafts, for a CAT tool's MT folder (OmegaT's
-    ``tm/mt/``, whose matches carry a penalty). Every unit says its origin and status
-    (``x-origin``, ``x-status``); no unit has an empty side. A file is written only when it has
-    units; one left by an earlier run at that path is removed, so it cannot pass for this one.
-    """
-    from align.formats.tmx import write_tmx
-
-    empty = empty_in(project)
-    human = select(project.beads, BeadFilter(include_mt=False, skip_empty=True), empty)
-    drafts = [i for i, b in enumerate(project.beads) if is_unreviewed_mt(b) and not empty(b)]
-    written: list[Path | None] = []
-    warnings: list[str] = []
-    for path, selection in ((tmx, human.indexes), (mt_tmx, drafts)):
-        if selection:
-            report = write_tmx(path, project, selection, tgt_lang=tgt_lang)
-            warnings.extend(report.warnings)
-            written.append(path)
-        else:
-            path.unlink(missing_ok=True)
-            written.append(None)
-    left_out = replace(human.left_out, unreviewed_mt=0)  # those went to ``mt_tmx``
-    return MemoryReport(
-        written[0], len(human.indexes), written[1], len(drafts), left_out, tuple(warnings)
-    )
 
 
 def import_file(
