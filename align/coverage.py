@@ -35,6 +35,7 @@ from align.semantic import BlockVectors
 from align.similarity import SideFeatures, Vocab, pair_coverage, source_features, target_features
 
 MIN_GAP = 5  # sentences in a row without a counterpart before they count as uncovered
+MIN_PIECE = 3  # links in a row that make a stretch of the anchor chain believable
 LINKS_PER_SENTENCE = 10  # rare-unit pairs examined per sentence, as in align.band
 EDGE_STEPS = 3  # how far the edge test may move an edge from where the anchors put it
 EDGE_WIDTH = 2  # sentences of the other side at the edge that a candidate is tested against
@@ -135,7 +136,7 @@ def covered_block(sf: SideFeatures, tf: SideFeatures) -> _Block | None:
     """
     n, m = len(sf.units), len(tf.units)
     region = Region(0, n, 0, m, np.zeros(n), float(n + m), LINKS_PER_SENTENCE * max(n, m))
-    chain = heaviest_chain(candidate_links(sf, tf, region), m)
+    chain = _trusted(heaviest_chain(candidate_links(sf, tf, region), m))
     if not chain:
         return None
     (fi, fj), (li, lj) = chain[0], chain[-1]
@@ -145,6 +146,30 @@ def covered_block(sf: SideFeatures, tf: SideFeatures) -> _Block | None:
     if _uncovered(block, n, m) < MIN_GAP:
         return None
     return _settle(block, sf, tf)
+
+
+def _trusted(chain: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The chain without stray links at its ends.
+
+    A heaviest chain takes every link that keeps it monotone, so past the end of a partial
+    translation it still picks up a few chance links, hundreds of sentences apart on one side
+    and one apart on the other. The chain is cut where one side runs ``MIN_GAP`` sentences
+    further than the other; pieces of fewer than ``MIN_PIECE`` links at either end are dropped
+    (a translated passage has a link every two or three sentences).
+    """
+    pieces: list[list[tuple[int, int]]] = []
+    for link in chain:
+        if pieces:
+            (pi, pj), (i, j) = pieces[-1][-1], link
+            if abs((i - pi) - (j - pj)) < MIN_GAP:
+                pieces[-1].append(link)
+                continue
+        pieces.append([link])
+    while pieces and len(pieces[0]) < MIN_PIECE:
+        pieces.pop(0)
+    while pieces and len(pieces[-1]) < MIN_PIECE:
+        pieces.pop()
+    return [link for piece in pieces for link in piece]
 
 
 def _uncovered(block: _Block, n: int, m: int) -> int:

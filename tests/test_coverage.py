@@ -96,3 +96,18 @@ def test_align_command_warns_once(seed_path: Path, tmp_path: Path) -> None:
     ]
     assert result.stdout.splitlines()[:10] == [f"[{i}]:[{i}]" for i in range(10)]
     assert result.stdout.splitlines()[10:] == [f"[{i}]:[]" for i in range(10, 36)]
+
+
+def test_stray_links_past_the_translation_are_not_trusted() -> None:
+    """Past the end of a partial translation the heaviest chain still picks up chance links
+    (MAC-Dev, all six chapters against the first 30% of the English: 4 links over the last
+    1,000 source sentences); they must not stretch the covered part to the end."""
+    from align.coverage import _trusted
+
+    real = [(i, i + 1) for i in range(0, 40, 2)]
+    stray = [(120, 41), (300, 42), (301, 43), (700, 44)]
+    assert _trusted(real + stray) == real
+    late = [(i + 500, j) for i, j in real]
+    assert _trusted([(3, 0)] + late) == late  # at the start too
+    middle = real[:10] + [(k + 60, j) for k, j in real[10:]]  # a real gap in the middle stays
+    assert _trusted(middle) == middle
