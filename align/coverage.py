@@ -8,9 +8,11 @@ in coarse n:m beads. So, when the first alignment leaves many sentences without 
 1. link sentences that share rare units (``align.band``) over the *whole* lattice, without the
    aligner's assumption that the translation runs along the diagonal, and keep the heaviest
    monotone chain: where it starts and ends says which part of each side is translated;
-2. settle each edge of that part with the texts' own words: a sentence next to the edge belongs
-   to it when its words match the edge's translation better than nine in ten of the sentences
-   known to be untranslated do (a test against the text itself, not a tuned threshold);
+2. settle each edge of that part with the texts' own words: the sentence just past an edge
+   joins the covered part when its words match the edge's translation better than those of
+   every sentence past it (presumed untranslated) do, and the last one inside leaves it when it
+   matches no better than nine in ten of them (a test against the text itself, not a tuned
+   threshold; in between, the edge stays where the anchors put it);
 3. align the covered part on its own (so the length ratio is measured where it applies) and
    give every sentence outside it a bead of its own with an empty side.
 
@@ -67,6 +69,10 @@ class _Block:
     j0: int
     j1: int
 
+    @property
+    def spans(self) -> tuple[int, int, int, int]:
+        return self.i0, self.i1, self.j0, self.j1
+
 
 def align_covered(
     src: Sequence[str | Segment],
@@ -99,7 +105,7 @@ def align_covered(
     draft_texts = None if drafts is None else [d or "" for d in drafts]
     sf = source_features(texts[0], draft_texts, vocab)
     tf = target_features(texts[1], vocab)
-    block = covered_block(sf, tf)
+    block = _covered_block(sf, tf)
     if block is None or block == _Block(0, n, 0, m):
         return beads
     inner = align(
@@ -107,7 +113,7 @@ def align_covered(
         tgt[block.j0 : block.j1],
         drafts=None if drafts is None else drafts[block.i0 : block.i1],
         hard_paragraphs=hard_paragraphs,
-        semantic=None if semantic is None else semantic.window(*_window(block)),
+        semantic=None if semantic is None else semantic.window(*block.spans),
         params=params,
     )
     return _assemble(inner, block, n, m)
@@ -117,10 +123,6 @@ def _text(sentence: str | Segment) -> str:
     return sentence.text if isinstance(sentence, Segment) else sentence
 
 
-def _window(block: _Block) -> tuple[int, int, int, int]:
-    return block.i0, block.i1, block.j0, block.j1
-
-
 def _worth_a_look(beads: Sequence[Bead]) -> bool:
     """Enough unmatched sentences on one side for a part to be untranslated (one scan)."""
     lone_src = sum(len(b.source) for b in beads if not b.target)
@@ -128,7 +130,7 @@ def _worth_a_look(beads: Sequence[Bead]) -> bool:
     return max(lone_src, lone_tgt) >= MIN_GAP
 
 
-def covered_block(sf: SideFeatures, tf: SideFeatures) -> _Block | None:
+def _covered_block(sf: SideFeatures, tf: SideFeatures) -> _Block | None:
     """The part of each side that the other translates, or None when the anchors say nothing.
 
     Beyond the first and last anchors the two sides are assumed to go on one for one as far as
@@ -208,28 +210,36 @@ def _edge(
     size = len(side.units)
     cols = [c for c in (facing - step * k for k in range(EDGE_WIDTH)) if 0 <= c < len(other.units)]
     score = _matcher(side, other, english, cols)
-    chance = _chance(score, outside, step, size)
+    sample = _untranslated(score, outside, step, size)
+    chance = float(np.quantile(sample, NULL_QUANTILE)) if sample else 0.0
+    bar = _bar(max(sample, default=0.0), [score(outside - step * k) for k in (1, 2)])
     pos = outside  # first sentence outside the covered part
-    while abs(pos - outside) < EDGE_STEPS and 0 <= pos < size and score(pos) > chance:
-        pos += step  # the next one matches the edge better than chance: it is translated
+    while abs(pos - outside) < EDGE_STEPS and 0 <= pos < size and score(pos) > bar:
+        pos += step  # the next one matches the edge like a translated one: it is translated
     if pos == outside:
         for _ in range(EDGE_STEPS):
             inside = pos - step
             if inside == limit or score(inside) > chance:
                 break
-            pos = inside  # the last one inside matches no better than chance: it is not
+            pos = inside  # the last one inside matches no better than most untranslated ones
     return pos if step > 0 else pos + 1
 
 
-def _chance(score: Callable[[int], float], outside: int, step: int, size: int) -> float:
-    """How well untranslated sentences match the edge: those past the first few candidates."""
-    far = range(outside + step * EDGE_STEPS, outside + step * NULL_SAMPLE, step)
-    sample = [k for k in far if 0 <= k < size] or [
-        k for k in range(outside, outside + step * NULL_SAMPLE, step) if 0 <= k < size
-    ]
-    if not sample:
-        return 0.0
-    return float(np.quantile([score(k) for k in sample], NULL_QUANTILE))
+def _bar(untranslated: float, inside: list[float]) -> float:
+    """What a sentence past the edge must score to join: nearer the translated sentences at
+    the edge than the best-matching untranslated one (their midpoint), and above the latter."""
+    translated = min(inside, default=untranslated)
+    return max(untranslated, (untranslated + translated) / 2)
+
+
+def _untranslated(score: Callable[[int], float], outside: int, step: int, size: int) -> list[float]:
+    """How well sentences past the edge, all but the first presumed untranslated, match it.
+
+    The next candidates are in the sample too: if one of them is translated after all, the bar
+    only rises, and the edge moves less (a wrong pair costs more than a missed one).
+    """
+    far = range(outside + step, outside + step * NULL_SAMPLE, step)
+    return [score(k) for k in far if 0 <= k < size]
 
 
 def _matcher(

@@ -41,12 +41,25 @@ def test_a_reference_of_the_first_ten_sentences(sides: tuple[list[Segment], ...]
     zh, en = sides
     beads = align_covered(zh, en[:10])
     assert ids(beads) == [((i,), (i,)) for i in range(10)] + [((i,), ()) for i in range(10, 36)]
+    assert ids(align(zh, en[:10]))[8] == ((8, 9, 10), (8, 9))  # what the aligner alone did
     gaps = find_gaps(beads)
     assert gaps == (Gap("source", 10, 36),)
     assert coverage_warning(gaps, 36, 10) == (
         "the reference covers source sentences 1–10 of 36; "
         "26 source sentences have no translation (11–36)"
     )
+
+
+@pytest.mark.parametrize("size", [16, 20, 28])
+def test_the_edge_is_where_the_translation_stops(
+    size: int, sides: tuple[list[Segment], ...]
+) -> None:
+    """Source sentence 11 shares common words with the last English ones; it must not be
+    merged into their beads however many untranslated sentences follow it."""
+    zh, en = sides
+    beads = align_covered(zh[:size], en[:10])
+    expected = [((i,), (i,)) for i in range(10)] + [((i,), ()) for i in range(10, size)]
+    assert ids(beads) == expected
 
 
 def test_a_reference_of_the_last_ten_sentences(sides: tuple[list[Segment], ...]) -> None:
