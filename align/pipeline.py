@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 
 from align import __version__
 from align.aligner import align
-from align.coverage import align_covered
 from align.model import (
     Bead,
     BeadOrigin,
@@ -103,6 +102,8 @@ def build_project(
 
     ``encoder`` adds the sentence-meaning signal to the alignment with a reference.
     """
+    from align.coverage import align_covered  # only a run with a reference needs it
+
     src_segments = segment(source.text, source.lang)
     tick = progress("drafting", len(src_segments)) if progress else None
     drafts = draft_segments(src_segments, translator, tick)

@@ -7,12 +7,11 @@ import re
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from align.errors import InputError
-from align.formats.memories import MemoryReport
 from align.formats.units import lang_matches, normalise_lang
 from align.model import Project
 from align.pipeline import Document, build_project
@@ -48,6 +47,9 @@ from cli.options import (
 )
 from cli.qa_cmd import GlossaryOpt, load_terms
 from models.factory import make_translator
+
+if TYPE_CHECKING:
+    from align.formats.memories import MemoryReport
 
 
 @dataclass(frozen=True)
