@@ -108,6 +108,8 @@ class AlignSummary:
     target_sentences: int
     beads: int
     low_score_beads: int  # posterior < 0.5: the review queue's first candidates
+    uncovered_source: int  # sentences in long runs the other side does not translate
+    uncovered_target: int
     semantic: bool
     seconds: float
 
@@ -187,7 +189,7 @@ def align_files(
 
     Without -o or --beads-out the beads are printed on stdout in the --beads-out format.
     """
-    from align.coverage import align_covered
+    from align.coverage import align_covered, find_gaps, uncovered
     from align.formats.beads import format_bead, write_beads
     from align.pipeline import encode_sides
 
@@ -218,11 +220,14 @@ def align_files(
         write_project(out, _project(zh, src, en, tgt, draft_list, beads))
     if beads_out is not None:
         write_beads(beads_out, beads)
+    gaps = uncovered(find_gaps(beads))
     summary = AlignSummary(
         source_sentences=len(src),
         target_sentences=len(tgt),
         beads=len(beads),
         low_score_beads=sum(b.score < 0.5 for b in beads),
+        uncovered_source=gaps[0],
+        uncovered_target=gaps[1],
         semantic=encoder is not None,
         seconds=round(time.perf_counter() - started, 2),
     )

@@ -189,12 +189,16 @@ class RunSummary:
     qa_flags: dict[str, int]  # beads flagged, by QA check (a bead counts once per check)
     low_score: int  # beads scored under low_score_threshold: the review queue's "low" band
     low_score_threshold: float
+    uncovered_source: int  # with --reference: source sentences in long untranslated runs
+    uncovered_target: int  # reference sentences in long runs with no source
 
 
 def summarise(project: Project, outputs: RunOutputs, seconds: float) -> RunSummary:
+    from align.coverage import find_gaps, uncovered
     from align.review.attention import attention
 
     memories, needs = outputs.memories, attention(project)
+    gaps = uncovered(find_gaps(project.beads))
     return RunSummary(
         segments=len(project.source.segments),
         drafts=sum(d is not None for d in project.drafts),
@@ -213,6 +217,8 @@ def summarise(project: Project, outputs: RunOutputs, seconds: float) -> RunSumma
         qa_flags=needs.flagged_beads,
         low_score=needs.low_score,
         low_score_threshold=needs.threshold,
+        uncovered_source=gaps[0],
+        uncovered_target=gaps[1],
     )
 
 

@@ -3,6 +3,7 @@ covered part still aligned 1-1 (issue 27, point 4). Uses the seed and a human re
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,8 @@ def test_align_command_warns_once(seed_path: Path, tmp_path: Path) -> None:
     text = REFERENCE.read_text(encoding="utf-8").split("\n\n")
     part = tmp_path / "part.en.txt"  # the title and five paragraphs: sentences 1-10
     part.write_text("\n\n".join(text[:6]) + "\n", encoding="utf-8")
+    summary = CliRunner().invoke(app, ["align", str(seed_path), str(part), "-q", "--json"])
+    assert json.loads(summary.stdout)["uncovered_source"] == 26
     result = CliRunner().invoke(app, ["align", str(seed_path), str(part), "-q"])
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if line.startswith("bitext: warning:")]

@@ -97,6 +97,8 @@ def test_run_summary_json(tmp_path: Path, tiny_model: Path) -> None:
         "qa_flags",
         "low_score",
         "low_score_threshold",
+        "uncovered_source",
+        "uncovered_target",
     ]
     assert summary["segments"] == 2 and summary["drafts"] == 2 and summary["beads"] == 2
     assert summary["seconds"] >= 0 and Path(summary["project"]).name == "note.bitext.json"
@@ -131,6 +133,7 @@ def test_partial_reference_is_warned_about_and_kept_out_of_the_tmx(
     summary = json.loads(stdout)
     assert summary["tmx_units"] == 10 and summary["mt_units"] == summary["mt_untranslated"] == 26
     assert summary["left_out"]["empty_side"] == 0  # every untranslated sentence had a draft
+    assert (summary["uncovered_source"], summary["uncovered_target"]) == (26, 0)
     tus = etree.parse(str(tmp_path / f"{name}.tmx")).findall("body/tu")
     assert len(tus) == 10 and all(seg.text for tu in tus for seg in tu.iter("seg"))
     for tu in tus:
