@@ -102,6 +102,8 @@ def build_project(
 
     ``encoder`` adds the sentence-meaning signal to the alignment with a reference.
     """
+    from align.coverage import align_covered  # only a run with a reference needs it
+
     src_segments = segment(source.text, source.lang)
     tick = progress("drafting", len(src_segments)) if progress else None
     drafts = draft_segments(src_segments, translator, tick)
@@ -114,8 +116,9 @@ def build_project(
         draft_texts = [d.text for d in drafts]
         vectors = encode_sides(src_segments, tgt_segments, encoder, progress, drafts=draft_texts)
         # Segments (not bare strings) carry paragraph numbers: soft anchors for the aligner.
+        # A reference that translates only part of the source aligns 1-1 where it does.
         tick = progress("aligning", len(src_segments)) if progress else None
-        beads = align(
+        beads = align_covered(
             src_segments,
             tgt_segments,
             drafts=draft_texts,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -107,6 +108,8 @@ class AlignSummary:
     target_sentences: int
     beads: int
     low_score_beads: int  # posterior < 0.5: the review queue's first candidates
+    uncovered_source: int  # sentences in long runs the other side does not translate
+    uncovered_target: int
     semantic: bool
     seconds: float
 
@@ -186,7 +189,7 @@ def align_files(
 
     Without -o or --beads-out the beads are printed on stdout in the --beads-out format.
     """
-    from align.aligner import align
+    from align.coverage import align_covered, find_gaps, uncovered
     from align.formats.beads import format_bead, write_beads
     from align.pipeline import encode_sides
 
@@ -203,7 +206,7 @@ def align_files(
         vectors = encode_sides(
             src, tgt, encoder, progress, drafts=draft_texts, hard_paragraphs=hard_paragraphs
         )
-        beads = align(
+        beads = align_covered(
             src,
             tgt,
             drafts=draft_texts,
@@ -217,11 +220,14 @@ def align_files(
         write_project(out, _project(zh, src, en, tgt, draft_list, beads))
     if beads_out is not None:
         write_beads(beads_out, beads)
+    gaps = uncovered(find_gaps(beads))
     summary = AlignSummary(
         source_sentences=len(src),
         target_sentences=len(tgt),
         beads=len(beads),
         low_score_beads=sum(b.score < 0.5 for b in beads),
+        uncovered_source=gaps[0],
+        uncovered_target=gaps[1],
         semantic=encoder is not None,
         seconds=round(time.perf_counter() - started, 2),
     )
@@ -230,3 +236,13 @@ def align_files(
     elif out is None and beads_out is None:
         typer.echo("".join(format_bead(b) + "\n" for b in beads), nl=False)
     _tell(summary, zh, en, quiet)
+    warn_partial(beads, len(src), len(tgt), en.name)
+
+
+def warn_partial(beads: Sequence[Bead], n: int, m: int, translation: str = "the reference") -> None:
+    """One line (even with --quiet) when one side translates only part of the other."""
+    from align.coverage import coverage_warning, find_gaps
+
+    line = coverage_warning(find_gaps(beads), n, m, translation)
+    if line is not None:
+        err_console.print(f"bitext: warning: {line}", markup=False)

@@ -63,6 +63,7 @@ class ExportSummary:
     units: int  # units written (beads the filter kept)
     beads: int
     warnings: int
+    left_out: dict[str, int]  # beads not written, by reason (see align.formats.filters.LeftOut)
 
 
 def export(
@@ -112,21 +113,37 @@ def export(
     ] = OriginFilter.ALL,
     skip_empty: Annotated[
         bool,
-        typer.Option("--skip-empty", help="Leave out beads with an empty side (1:0 and 0:1)."),
+        typer.Option(
+            "--skip-empty",
+            help="Leave out beads with an empty side (1:0 and 0:1); a TMX never has them.",
+        ),
     ] = False,
+    include_mt: Annotated[
+        bool | None,
+        typer.Option(
+            "--include-mt/--no-include-mt",
+            help="Also export unreviewed MT drafts (marked x-origin mt, x-status pending). "
+            "Default: left out, except in XLIFF, which marks them as needing review.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
     ] = False,
     quiet: Quiet = False,
 ) -> None:
-    """Write a project as a translation memory (TMX), JSON, JSONL, TSV or XLIFF 1.2."""
+    """Write a project as a translation memory (TMX), JSON, JSONL, TSV or XLIFF 1.2.
+
+    By default only what a human wrote or approved: unreviewed MT drafts are left out (and
+    counted) unless --include-mt; XLIFF, the post-editing file, keeps them, marked for review.
+    """
     from align.formats.exporters import export_project
     from align.formats.filters import BeadFilter
 
     fmt = format_for(output, to)
     check_outputs({"-o": output}, [project])
     loaded = load_project(project)  # with the journal of a review not yet folded in
-    flt = BeadFilter(status, min_score, origin, skip_empty)
+    flt = BeadFilter(status, min_score, origin, skip_empty, include_mt)
     report = export_project(fmt.value, output, loaded, flt, src_lang=src_lang, tgt_lang=tgt_lang)
     print_warnings(report.warnings)
     summary = ExportSummary(
@@ -135,7 +152,11 @@ def export(
         units=report.count,
         beads=len(loaded.beads),
         warnings=len(report.warnings),
+        left_out=asdict(report.left_out),
     )
     if as_json:
         typer.echo(json.dumps(asdict(summary)))
-    info(f"{report.count} of {len(loaded.beads)} beads → {output} ({fmt.value})", quiet)
+    left = report.left_out.phrases()
+    hint = "; --include-mt adds them" if report.left_out.unreviewed_mt else ""
+    tail = f"; left out: {', '.join(left)}{hint}" if left else ""
+    info(f"{report.count} of {len(loaded.beads)} beads → {output} ({fmt.value}){tail}", quiet)

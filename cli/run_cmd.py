@@ -7,7 +7,7 @@ import re
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,6 +17,7 @@ from align.pipeline import Document, build_project
 from align.qa import qa_project
 from align.textio import ensure_output_dir, read_text
 from align.tm import with_memory
+from cli.align_cmd import warn_partial
 from cli.common import (
     Overwrite,
     Quiet,
@@ -47,11 +48,14 @@ from cli.options import (
 from cli.qa_cmd import GlossaryOpt, load_terms
 from models.factory import ComputeType, Device, EngineChoice, make_translator
 
+if TYPE_CHECKING:
+    from align.formats.memories import MemoryReport
+
 
 @dataclass(frozen=True)
 class RunOutputs:
     project: Path
-    tmx: Path
+    memories: MemoryReport
 
 
 def load_document(path: Path, lang: str, quiet: bool) -> Document:
@@ -77,15 +81,21 @@ def output_name(path: Path) -> str:
 
 
 def write_outputs(project: Project, outdir: Path, name: str, tgt_lang: str) -> RunOutputs:
+    """The project, NAME.tmx (human work) and NAME.mt.tmx (unreviewed MT), each if non-empty."""
+    from align.formats.memories import write_memories
     from align.formats.project_json import write_project
-    from align.formats.tmx import write_tmx
     from cli.export_cmd import print_warnings
 
-    outputs = RunOutputs(outdir / f"{name}.bitext.json", outdir / f"{name}.tmx")
-    write_project(outputs.project, project)
-    report = write_tmx(outputs.tmx, project, tgt_lang=tgt_lang)
-    print_warnings(report.warnings)
-    return outputs
+    path = outdir / f"{name}.bitext.json"
+    write_project(path, project)
+    paths = memory_paths(outdir, name)
+    memories = write_memories(project, paths["TMX"], paths["MT TMX"], tgt_lang=tgt_lang)
+    print_warnings(memories.warnings)
+    return RunOutputs(path, memories)
+
+
+def memory_paths(outdir: Path, name: str) -> dict[str, Path]:
+    return {"TMX": outdir / f"{name}.tmx", "MT TMX": outdir / f"{name}.mt.tmx"}
 
 
 def run(
@@ -124,7 +134,11 @@ def run(
     overwrite: Overwrite = False,
     semantic: Semantic = False,
 ) -> None:
-    """Segment, draft with MarianMT, align, and write NAME.bitext.json and NAME.tmx."""
+    """Segment, draft with MarianMT, align; write NAME.bitext.json, NAME.tmx and NAME.mt.tmx.
+
+    NAME.tmx holds only what a human wrote or approved (reference pairs, TM matches); the
+    unreviewed MT drafts go to NAME.mt.tmx (a CAT tool's MT folder). No unit has an empty side.
+    """
     started = time.perf_counter()
     if semantic and reference is None:  # nothing to align: the drafts are the target
         raise typer.BadParameter("it only helps aligning; add --reference", param_hint="--semantic")
@@ -138,7 +152,7 @@ def run(
     outdir = ensure_output_dir(out)
     name = output_name(document)
     check_outputs(
-        {"project": outdir / f"{name}.bitext.json", "TMX": outdir / f"{name}.tmx"},
+        {"project": outdir / f"{name}.bitext.json", **memory_paths(outdir, name)},
         [document, reference, tm, glossary],
     )
     check_review_kept(outdir / f"{name}.bitext.json", overwrite)
@@ -153,38 +167,101 @@ def run(
         project = build_project(source, translator, ref_doc, progress, encoder)
     if terms is not None:
         project = qa_project(project, terms)
+    if reference is not None:
+        warn_partial(project.beads, len(project.source.segments), len(project.target.segments))
     outputs = write_outputs(project, outdir, name, tgt_lang)
     report_summary(project, outputs, time.perf_counter() - started, as_json, quiet)
 
 
 @dataclass(frozen=True)
 class RunSummary:
-    """What ``--json`` prints."""
+    """What ``--json`` prints: where every bead went, and what needs a reviewer first."""
 
     segments: int
     drafts: int
     beads: int
     seconds: float
     project: str
-    tmx: str
+    tmx: str | None  # human work (reference, TM); None when there was none to write
+    tmx_units: int
+    mt_tmx: str | None  # unreviewed MT drafts, for a CAT tool's MT folder
+    mt_units: int
+    mt_untranslated: int  # of mt_units: drafts of source sentences the reference leaves out
+    left_out: dict[str, int]  # beads in neither TMX, by reason: empty_side, rejected
+    qa_flags: dict[str, int]  # beads flagged, by QA check (a bead counts once per check)
+    low_score: int  # beads scored under low_score_threshold: the review queue's "low" band
+    low_score_threshold: float
+    uncovered_source: int  # with --reference: source sentences in long untranslated runs
+    uncovered_target: int  # reference sentences in long runs with no source
 
 
-def report_summary(
-    project: Project, outputs: RunOutputs, seconds: float, as_json: bool, quiet: bool
-) -> None:
-    """One line on stderr for people, and the same facts as JSON on stdout for scripts."""
-    summary = RunSummary(
+def summarise(project: Project, outputs: RunOutputs, seconds: float) -> RunSummary:
+    from align.coverage import find_gaps, uncovered
+    from align.review.attention import attention
+
+    memories, needs = outputs.memories, attention(project)
+    gaps = uncovered(find_gaps(project.beads))
+    return RunSummary(
         segments=len(project.source.segments),
         drafts=sum(d is not None for d in project.drafts),
         beads=len(project.beads),
         seconds=round(seconds, 2),
         project=str(outputs.project),
-        tmx=str(outputs.tmx),
+        tmx=None if memories.tmx is None else str(memories.tmx),
+        tmx_units=memories.units,
+        mt_tmx=None if memories.mt_tmx is None else str(memories.mt_tmx),
+        mt_units=memories.mt_units,
+        mt_untranslated=memories.untranslated,
+        left_out={
+            "empty_side": memories.left_out.empty_side,
+            "rejected": memories.left_out.rejected,
+        },
+        qa_flags=needs.flagged_beads,
+        low_score=needs.low_score,
+        low_score_threshold=needs.threshold,
+        uncovered_source=gaps[0],
+        uncovered_target=gaps[1],
     )
+
+
+def report_summary(
+    project: Project, outputs: RunOutputs, seconds: float, as_json: bool, quiet: bool
+) -> None:
+    """Lines on stderr for people, and the same facts as JSON on stdout for scripts."""
+    summary = summarise(project, outputs, seconds)
     if as_json:
         typer.echo(json.dumps(asdict(summary)))
-    info(
+    for line in summary_lines(summary, outputs.memories):
+        info(line, quiet)
+
+
+def summary_lines(summary: RunSummary, memories: MemoryReport) -> list[str]:
+    lines = [
         f"{summary.segments} segments, {summary.drafts} drafts, {summary.beads} beads "
-        f"in {summary.seconds} s → {outputs.project}, {outputs.tmx}",
-        quiet,
-    )
+        f"in {summary.seconds} s → {summary.project}"
+    ]
+    went = [
+        f"{summary.tmx} ({summary.tmx_units} units a human wrote or approved)"
+        if summary.tmx
+        else "no TMX of human work (no reference, TM match or approved bead)",
+    ]
+    if summary.mt_tmx:
+        of_them = (
+            f", {summary.mt_untranslated} for source sentences the reference does not translate"
+            if summary.mt_untranslated
+            else ""
+        )
+        went.append(f"{summary.mt_tmx} ({summary.mt_units} unreviewed MT drafts{of_them})")
+    left = memories.left_out.phrases()
+    if left:
+        went.append(f"left out: {', '.join(left)}")
+    lines.append("; ".join(went))
+    review = []
+    if summary.qa_flags:
+        checks = ", ".join(f"{check} {n}" for check, n in summary.qa_flags.items())
+        review.append(f"QA flags: {checks}")
+    if summary.low_score:
+        review.append(f"{summary.low_score} beads score under {summary.low_score_threshold}")
+    if review:
+        lines.append("review first: " + "; ".join(review))
+    return lines

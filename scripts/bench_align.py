@@ -41,7 +41,8 @@ from typing import Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from align.aligner import AlignParams, align  # noqa: E402
+from align.aligner import AlignParams  # noqa: E402
+from align.coverage import align_covered  # noqa: E402
 from align.formats.beads import BeadIds, format_bead, read_beads  # noqa: E402
 from align.model import Bead  # noqa: E402
 from align.pipeline import encode_sides  # noqa: E402
@@ -90,7 +91,7 @@ def align_dir(
         drafts = read_lines(mt) if use_drafts and mt.exists() else None
         semantic = vectors(src, tgt, drafts) if vectors else None
         started = time.perf_counter()
-        beads = align(src, tgt, drafts=drafts, semantic=semantic, params=params)
+        beads = align_covered(src, tgt, drafts=drafts, semantic=semantic, params=params)
         times[name] = time.perf_counter() - started
         text = "".join(format_bead(b) + "\n" for b in beads)
         (pred / f"{name}.align").write_text(text, encoding="utf-8")
@@ -121,7 +122,7 @@ def align_whole(
         tgt_doc += [(d, k) for k in range(len(en))]
     semantic = vectors(src, tgt, drafts) if vectors else None
     started = time.perf_counter()
-    beads = align(src, tgt, drafts=drafts, semantic=semantic)
+    beads = align_covered(src, tgt, drafts=drafts, semantic=semantic)
     seconds = time.perf_counter() - started
     per_doc: list[list[Bead]] = [[] for _ in names]
     for b in beads:

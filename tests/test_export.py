@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from align.formats.project_json import (
     write_project,
 )
 from align.formats.tmx import read_tmx
+from align.model import BeadStatus
 from cli.app import app, main
 from tests.test_formats_helpers import (
     check_tmx,
@@ -36,19 +38,40 @@ pytestmark = pytest.mark.usefixtures("every_tmx_checked")
 @pytest.mark.parametrize(
     ("flt", "expected"),
     [
-        (BeadFilter(), [0, 1, 2, 3, 4, 5, 6, 8, 9]),
+        # unreviewed MT (0, 4) is left out unless asked for (include_mt, or origin=mt)
+        (BeadFilter(), [1, 2, 3, 5, 6, 8, 9]),
+        (BeadFilter(include_mt=True), [0, 1, 2, 3, 4, 5, 6, 8, 9]),
         (BeadFilter(StatusFilter.ACCEPTED), [1, 3, 9]),
         (BeadFilter(StatusFilter.EDITED), [2]),
         (BeadFilter(StatusFilter.REVIEWED), [1, 2, 3, 9]),
-        (BeadFilter(min_score=0.7), [0, 2, 5, 6]),
+        (BeadFilter(min_score=0.7), [2, 5, 6]),
+        (BeadFilter(min_score=0.7, include_mt=True), [0, 2, 5, 6]),
         (BeadFilter(origin=OriginFilter.MT), [0, 4, 9]),
         (BeadFilter(origin=OriginFilter.HUMAN), [1, 2, 3, 5, 6, 8]),
         (BeadFilter(StatusFilter.REVIEWED, 0.5, OriginFilter.HUMAN), [1, 2]),
-        (BeadFilter(skip_empty=True), [0, 1, 2, 3, 4, 5, 6, 9]),
+        (BeadFilter(skip_empty=True), [1, 2, 3, 5, 6, 9]),
+        (BeadFilter(skip_empty=True, include_mt=True), [0, 1, 2, 3, 4, 5, 6, 9]),
     ],
 )
 def test_select_beads(flt: BeadFilter, expected: list[int]) -> None:
     assert select_beads(hard_project().beads, flt) == expected
+
+
+def test_what_is_left_out_is_counted_by_reason() -> None:
+    from align.formats.filters import LeftOut, empty_in, for_format, select
+
+    beads = hard_project().beads
+    assert select(beads).left_out == LeftOut(rejected=1, unreviewed_mt=2)
+    tmx = select(beads, for_format(None, "tmx"))  # a TMX never has an empty side
+    assert tmx.left_out == LeftOut(rejected=1, unreviewed_mt=2, empty_side=1)
+    blank = select(beads, for_format(None, "tmx"), empty_in(hard_project()))  # blank text too
+    assert blank.left_out == LeftOut(rejected=1, unreviewed_mt=2, empty_side=2)
+    xliff = select(beads, for_format(None, "xliff"))  # XLIFF marks drafts as needing review
+    assert xliff.left_out == LeftOut(rejected=1) and 0 in xliff.indexes
+    assert LeftOut(unreviewed_mt=1, empty_side=2).phrases() == [
+        "1 unreviewed MT draft",
+        "2 beads with an empty side",
+    ]
 
 
 def test_min_score_out_of_range() -> None:
@@ -115,10 +138,12 @@ def test_export_command_all_formats(project_file: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     for suffix in (".tmx", ".xlf", ".jsonl", ".tsv", ".json"):
         out = tmp_path / f"export{suffix}"
-        result = runner.invoke(app, ["export", str(project_file), "-o", str(out), "--json"])
+        args = ["export", str(project_file), "-o", str(out), "--json", "--include-mt"]
+        result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
         summary = json.loads(result.stdout.splitlines()[-1])
-        assert summary["units"] == 9 and summary["beads"] == 10 and out.exists()
+        units = 7 if suffix == ".tmx" else 9  # a TMX leaves out the beads with an empty side
+        assert summary["units"] == units and summary["beads"] == 10 and out.exists()
         assert summary["output"] == str(out)
         assert summary["warnings"] == result.stderr.count("bitext: warning:")  # TMX 3, XLIFF 2
         assert summary["format"] == out.suffix.lstrip(".").replace("xlf", "xliff")
@@ -144,10 +169,43 @@ def test_export_tmx_with_filters_and_languages(
     ]
     assert _bitext(args, monkeypatch) == 0
     tree = check_tmx(out)
-    assert [tu.get("tuid") for tu in tree.iter("tu")] == ["2", "3"]
+    # bead 2 passes the filters but its source is blank: a TMX never has an empty side
+    assert [tu.get("tuid") for tu in tree.iter("tu")] == ["3"]
     assert tree.getroot().find("header").get("srclang") == "zh-CN"  # type: ignore[union-attr]
     err = capsys.readouterr().err
-    assert "2 of 10 beads" in err
+    assert "1 of 10 beads" in err and "2 beads with an empty side" in err
+
+
+def test_export_leaves_unreviewed_mt_out_by_default_and_says_so(
+    project_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "memory.tmx"
+    result = CliRunner().invoke(app, ["export", str(project_file), "-o", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.splitlines()[-1])
+    assert summary["units"] == 5  # accepted MT (10) stays: a human approved it
+    assert summary["left_out"] == {
+        "rejected": 1,
+        "unreviewed_mt": 2,
+        "empty_side": 2,  # bead 2's source text is blank, bead 9 has no sentences
+        "filtered": 0,
+    }
+    assert "left out: 2 unreviewed MT drafts" in result.stderr
+    assert "--include-mt adds them" in result.stderr
+    tus = check_tmx(out).findall("body/tu")
+    assert [tu.get("tuid") for tu in tus] == ["3", "4", "6", "7", "10"]
+    for tu in tus:  # every unit says where its target came from and whether it was reviewed
+        props = {p.get("type"): p.text for p in tu.iter("prop")}
+        assert props["x-origin"] in {"human", "edited", "tm", "mt"}
+        assert props["x-status"] in {"pending", "accepted", "edited"}
+        assert all(seg.text for seg in tu.iter("seg"))  # no empty side
+    marked = CliRunner().invoke(app, ["export", str(project_file), "-o", str(out), "--include-mt"])
+    assert marked.exit_code == 0, marked.output
+    drafts = [tu for tu in check_tmx(out).iter("tu") if tu.get("tuid") in ("1", "5")]
+    assert len(drafts) == 2
+    for tu in drafts:
+        props = {p.get("type"): p.text for p in tu.iter("prop")}
+        assert props["x-origin"] == "mt" and props["x-status"] == "pending"
 
 
 def test_export_prints_warnings_even_when_quiet(
@@ -157,7 +215,10 @@ def test_export_prints_warnings_even_when_quiet(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert (
-        _bitext(["export", str(project_file), "-o", str(tmp_path / "x.tmx"), "-q"], monkeypatch)
+        _bitext(
+            ["export", str(project_file), "-o", str(tmp_path / "x.tmx"), "-q", "--include-mt"],
+            monkeypatch,
+        )
         == 0
     )
     err = capsys.readouterr().err
@@ -207,12 +268,13 @@ def test_import_command(
     project_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tmx = tmp_path / "memory.tmx"
-    assert _bitext(["export", str(project_file), "-o", str(tmx), "-q"], monkeypatch) == 0
+    args = ["export", str(project_file), "-o", str(tmx), "-q", "--include-mt"]
+    assert _bitext(args, monkeypatch) == 0
     out = tmp_path / "imported.json"
     result = CliRunner().invoke(app, ["import", str(tmx), "-o", str(out), "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert summary == {"units": 9, "src_lang": "zh-CN", "tgt_lang": "en", "project": str(out)}
+    assert summary == {"units": 7, "src_lang": "zh-CN", "tgt_lang": "en", "project": str(out)}
     validate(json.loads(out.read_text(encoding="utf-8")))
     assert read_project(out).beads == read_tmx(tmx).beads
     monkeypatch.chdir(tmp_path)
@@ -253,3 +315,21 @@ def test_fast_validator_agrees_with_jsonschema() -> None:
             jsonschema.validate(data, schema())
         with pytest.raises(InputError, match="not valid bitext-project/1"):
             validate(data)
+
+
+def test_write_memories_keeps_human_work_and_mt_apart(tmp_path: Path) -> None:
+    from align.formats.memories import write_memories
+
+    human, mt = tmp_path / "doc.tmx", tmp_path / "doc.mt.tmx"
+    report = write_memories(hard_project(), human, mt)
+    assert (report.tmx, report.mt_tmx) == (human, mt)
+    # accepted MT (10) is approved work; blank (2) and empty (9) sides and rejected (8) are out
+    assert [tu.get("tuid") for tu in check_tmx(human).iter("tu")] == ["3", "4", "6", "7", "10"]
+    assert [tu.get("tuid") for tu in check_tmx(mt).iter("tu")] == ["1", "5"]
+    assert report.left_out.phrases() == ["2 beads with an empty side", "1 rejected bead"]
+    reviewed = hard_project()
+    only_mt = replace(reviewed, beads=tuple(b for b in reviewed.beads if b.origin == "mt"))
+    pending = tuple(replace(b, status=BeadStatus.PENDING) for b in only_mt.beads)
+    only_mt = replace(only_mt, beads=pending)
+    again = write_memories(only_mt, human, mt)  # no human work: no NAME.tmx, not even last run's
+    assert again.tmx is None and not human.exists() and again.mt_units == 3

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from align.formats.exporters import export_project, import_file
-from align.formats.filters import select_beads
+from align.formats.filters import BeadFilter, empty_in, for_format, select
 from align.formats.project_json import project_to_dict, validate
 from align.formats.units import Unit, project_units
 from tests.test_formats_helpers import (
@@ -57,9 +57,11 @@ def _comparable(unit: Unit, xml: bool) -> tuple[object, ...]:
 def test_round_trip(case: Case, tmp_path: Path) -> None:
     project = hard_project()
     path = tmp_path / f"out{case.suffix}"
-    report = export_project(case.fmt, path, project)
-    selection = select_beads(project.beads)  # default: everything but rejected beads
-    assert report.count == len(selection) == len(project.beads) - 1
+    everything = BeadFilter(include_mt=True)  # unreviewed MT too: every field must survive
+    report = export_project(case.fmt, path, project, everything)
+    selection = select(project.beads, for_format(everything, case.fmt), empty_in(project)).indexes
+    # everything but the rejected bead (and, in a TMX, the two with an empty side)
+    assert report.count == len(selection) == len(project.beads) - (3 if case.fmt == "tmx" else 1)
 
     if case.xml:  # the forbidden characters were reported, per unit and side
         assert any("U+0001" in w and "U+FFFE" in w for w in report.warnings)

@@ -175,14 +175,25 @@ def test_run_with_glossary_stores_flags(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, seed_path: Path, glossary_file: Path
 ) -> None:
     monkeypatch.setattr("cli.run_cmd.make_translator", lambda options: _FakeTranslator())
-    args = ["run", str(seed_path), "-o", str(tmp_path), "-q", "--glossary", str(glossary_file)]
-    result = CliRunner().invoke(app, args)
+    args = ["run", str(seed_path), "-o", str(tmp_path), "--glossary", str(glossary_file)]
+    result = CliRunner().invoke(app, [*args, "--json"])
     assert result.exit_code == 0, result.output
     project = read_project(tmp_path / "sco-foreign-ministers-2002-11-23.bitext.json")
     codes = [parse_code(f) for b in project.beads for f in b.flags]
     assert any(c and c.check == "glossary" and "forbidden" in c.message for c in codes)
     assert any(c and c.check == "untranslated" for c in codes)
-    assert "x-qa" in (tmp_path / "sco-foreign-ministers-2002-11-23.tmx").read_text(encoding="utf-8")
+    mt = tmp_path / "sco-foreign-ministers-2002-11-23.mt.tmx"  # the drafts are unreviewed MT
+    assert "x-qa" in mt.read_text(encoding="utf-8")
+    # the summary counts flagged beads per check (issue 27: it used to say nothing)
+    flagged = {
+        check: sum(
+            any(c and c.check == check for c in map(parse_code, b.flags)) for b in project.beads
+        )
+        for check in ("glossary", "untranslated")
+    }
+    summary = json.loads(result.stdout.splitlines()[0])
+    assert {k: summary["qa_flags"][k] for k in flagged} == flagged and all(flagged.values())
+    assert "QA flags: " in result.stderr and f"glossary {flagged['glossary']}" in result.stderr
 
 
 def test_a_reviewers_edit_is_what_gets_checked() -> None:

@@ -12,10 +12,12 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from align.formats.project_json import read_project, validate
+from align.review.attention import attention
 from cli.app import app
 
 runner = CliRunner()
 FAST = ["--beam", "1", "--max-length", "24", "--quiet"]
+REFERENCE = Path(__file__).parent / "data" / "sco-2002.en.txt"
 
 
 def run_cli(*args: str | Path) -> tuple[int, str, str]:
@@ -60,13 +62,18 @@ def test_segment_offsets_point_into_the_original(seed_run: Path, seed_path: Path
         assert original[seg.start : seg.end] == seg.markup + seg.text
 
 
-def test_seed_tmx_has_one_tu_per_bead(seed_run: Path) -> None:
-    tree = etree.parse(str(seed_run / "sco-foreign-ministers-2002-11-23.tmx"))
+def test_seed_drafts_go_to_the_mt_tmx_only(seed_run: Path) -> None:
+    """Without a reference every target is an unreviewed MT draft: none of it is human work."""
+    assert not (seed_run / "sco-foreign-ministers-2002-11-23.tmx").exists()
+    tree = etree.parse(str(seed_run / "sco-foreign-ministers-2002-11-23.mt.tmx"))
     assert tree.getroot().get("version") == "1.4"
-    assert len(tree.findall("body/tu")) == 36
-    first = tree.find("body/tu")
-    assert first is not None
-    assert first.findtext("tuv/seg") == "上海合作组织外交部长会议联合公报"
+    tus = tree.findall("body/tu")
+    assert len(tus) == 36
+    assert tus[0].findtext("tuv/seg") == "上海合作组织外交部长会议联合公报"
+    for tu in tus:
+        props = {p.get("type"): p.text for p in tu.iter("prop")}
+        assert props["x-origin"] == "mt" and props["x-status"] == "pending"
+        assert "@" in props["x-mt-model"]  # model id@revision, for tracing a draft
 
 
 def test_run_summary_json(tmp_path: Path, tiny_model: Path) -> None:
@@ -75,10 +82,84 @@ def test_run_summary_json(tmp_path: Path, tiny_model: Path) -> None:
     code, stdout, _ = run_cli("run", doc, "--model", tiny_model, "-o", tmp_path, "--json", *FAST)
     assert code == 0
     summary = json.loads(stdout)
-    assert list(summary) == ["segments", "drafts", "beads", "seconds", "project", "tmx"]
+    assert list(summary) == [
+        "segments",
+        "drafts",
+        "beads",
+        "seconds",
+        "project",
+        "tmx",
+        "tmx_units",
+        "mt_tmx",
+        "mt_units",
+        "mt_untranslated",
+        "left_out",
+        "qa_flags",
+        "low_score",
+        "low_score_threshold",
+        "uncovered_source",
+        "uncovered_target",
+    ]
     assert summary["segments"] == 2 and summary["drafts"] == 2 and summary["beads"] == 2
     assert summary["seconds"] >= 0 and Path(summary["project"]).name == "note.bitext.json"
-    assert Path(summary["tmx"]).name == "note.tmx"
+    assert summary["tmx"] is None and summary["tmx_units"] == 0  # no human work: no NAME.tmx
+    assert Path(summary["mt_tmx"]).name == "note.mt.tmx" and summary["mt_units"] == 2
+    assert summary["left_out"] == {"empty_side": 0, "rejected": 0}
+    assert summary["low_score"] == 0 and summary["low_score_threshold"] == 0.6
+    project = read_project(tmp_path / "note.bitext.json")
+    assert summary["qa_flags"] == attention(project).flagged_beads  # whatever the drafts got
+
+
+def test_partial_reference_is_warned_about_and_kept_out_of_the_tmx(
+    tmp_path: Path, tiny_model: Path, seed_path: Path
+) -> None:
+    """Issue 27: a reference of the first 10 of 36 sentences: 10 units 1-1 in NAME.tmx, one
+    warning line, and the drafts of the 26 untranslated sentences in NAME.mt.tmx only."""
+    paragraphs = REFERENCE.read_text(encoding="utf-8").split("\n\n")
+    part = tmp_path / "part.en.txt"
+    part.write_text("\n\n".join(paragraphs[:6]) + "\n", encoding="utf-8")
+    args = ["run", seed_path, "-r", part, "--model", tiny_model, "-o", tmp_path, "--json"]
+    code, stdout, stderr = run_cli(*args, *FAST)
+    assert code == 0, stderr
+    warnings = [line for line in stderr.splitlines() if line.startswith("bitext: warning:")]
+    assert warnings == [
+        "bitext: warning: the reference covers source sentences 1–10 of 36; "
+        "26 source sentences have no translation (11–36)"
+    ]
+    name = "sco-foreign-ministers-2002-11-23"
+    project = read_project(tmp_path / f"{name}.bitext.json")
+    pairs = [(b.source, b.target) for b in project.beads]
+    assert pairs == [((i,), (i,)) for i in range(10)] + [((i,), ()) for i in range(10, 36)]
+    summary = json.loads(stdout)
+    assert summary["tmx_units"] == 10 and summary["mt_units"] == summary["mt_untranslated"] == 26
+    assert summary["left_out"]["empty_side"] == 0  # every untranslated sentence had a draft
+    assert (summary["uncovered_source"], summary["uncovered_target"]) == (26, 0)
+    tus = etree.parse(str(tmp_path / f"{name}.tmx")).findall("body/tu")
+    assert len(tus) == 10 and all(seg.text for tu in tus for seg in tu.iter("seg"))
+    for tu in tus:
+        props = {p.get("type"): p.text for p in tu.iter("prop")}
+        assert props["x-origin"] == "human" and props["x-status"] == "pending"
+    drafts = etree.parse(str(tmp_path / f"{name}.mt.tmx")).findall("body/tu")
+    assert [tu.get("tuid") for tu in drafts] == [str(i) for i in range(11, 37)]
+    for tu, draft in zip(drafts, project.drafts[10:], strict=True):
+        props = {p.get("type"): p.text for p in tu.iter("prop")}
+        assert props["x-origin"] == "mt" and props["x-status"] == "pending"
+        assert draft is not None and tu.findall("tuv/seg")[1].text == draft.text
+
+
+def test_run_summary_counts_flags_and_low_scores(tmp_path: Path, tiny_model: Path) -> None:
+    """The human summary says what went where and what to review first (issue 27, point 5)."""
+    doc = tmp_path / "note.zh.txt"
+    doc.write_text("会议在莫斯科举行。部长们交换了意见。\n", encoding="utf-8")
+    args = ["run", doc, "--model", tiny_model, "-o", tmp_path, "--beam", "1", "--max-length", "24"]
+    code, _, stderr = run_cli(*args)
+    assert code == 0, stderr
+    assert f"{tmp_path / 'note.mt.tmx'} (2 unreviewed MT drafts)" in stderr
+    assert "no TMX of human work" in stderr
+    needs = attention(read_project(tmp_path / "note.bitext.json"))
+    if needs.flagged:  # the random model's drafts may or may not trip a check
+        checks = ", ".join(f"{check} {n}" for check, n in needs.flagged)
+        assert f"review first: QA flags: {checks}" in stderr
 
 
 def test_run_with_reference_aligns_to_human_english(tmp_path: Path, tiny_model: Path) -> None:

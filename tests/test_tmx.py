@@ -51,7 +51,7 @@ def test_header_languages_props_and_exact_segs(tmp_path: Path) -> None:
     tu = tree.getroot().find("body/tu[@tuid='1']")
     assert tu is not None
     props = {p.get("type"): p.text for p in tu.findall("prop")}
-    assert props["x-origin"] == "mt:opus-mt-zh-en@rev0"
+    assert props["x-origin"] == "mt" and props["x-mt-model"] == "opus-mt-zh-en@rev0"
     assert props["x-score"] == "1.0000" and props["x-status"] == "pending"
     assert props["x-document"] == "communique.zh.md"
     assert props["x-source-ids"] == "0" and props["x-target-ids"] == "0"
@@ -247,3 +247,14 @@ def test_any_text_survives_tmx_except_xml_forbidden(source: str, target: str) ->
     expected = (xml_safe(source)[0], xml_safe(target)[0])
     assert [(u.source, u.target) for u in units] == [expected]
     assert bool(report.warnings) == ((source, target) != expected)
+
+
+def test_older_mt_origin_labels_still_read(tmp_path: Path) -> None:
+    """bitext once wrote ``x-origin`` as ``mt:MODEL``; such memories keep their provenance."""
+    path = tmp_path / "old.tmx"
+    write_tmx(path, hard_project(), [0])
+    text = path.read_text(encoding="utf-8")
+    old = text.replace('<prop type="x-origin">mt</prop>', '<prop type="x-origin">mt:old@r1</prop>')
+    path.write_text(old.replace('<prop type="x-mt-model">opus-mt-zh-en@rev0</prop>', ""), "utf-8")
+    unit = next(project_units(read_tmx(path)))
+    assert unit.origin_label == "mt:old@r1"

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from align.errors import InputError
-from align.formats.filters import BeadFilter, select_beads
+from align.formats.filters import BeadFilter, empty_in, for_format, select
 from align.formats.units import ExportReport, normalise_lang
 from align.model import Project
 
@@ -22,8 +22,24 @@ def export_project(
     src_lang: str | None = None,
     tgt_lang: str | None = None,
 ) -> ExportReport:
-    """Write the beads ``flt`` selects in format ``fmt``; formats are imported only when used."""
-    selection = select_beads(project.beads, flt)
+    """Write the beads ``flt`` selects in format ``fmt``; formats are imported only when used.
+
+    The format's own rules apply on top of ``flt`` (``align.formats.filters.for_format``), and
+    the report counts what was left out.
+    """
+    chosen = select(project.beads, for_format(flt, fmt), empty_in(project))
+    report = _write(fmt, path, project, list(chosen.indexes), src_lang, tgt_lang)
+    return replace(report, left_out=chosen.left_out)
+
+
+def _write(
+    fmt: str,
+    path: Path,
+    project: Project,
+    selection: list[int],
+    src_lang: str | None,
+    tgt_lang: str | None,
+) -> ExportReport:
     if fmt == "tmx":
         from align.formats.tmx import write_tmx
 

@@ -7,6 +7,11 @@ What the writer guarantees, because real readers depend on it:
 - One element per line — at least one common reader finds no units in a single-line TMX — but
   never a byte of added whitespace inside ``<seg>``: matching is on exact text.
 - ``<prop type="x-…">`` metadata and ``<note>`` come before the ``<tuv>``s, as the DTD requires.
+  Every unit says where its target came from and whether a human reviewed it, as plain values a
+  CAT tool's custom field or a script can filter on: ``x-origin`` is ``human`` (a reference),
+  ``edited``, ``tm`` or ``mt`` (the model, ``id@revision``, in ``x-mt-model``), and ``x-status``
+  is ``pending``, ``accepted`` or ``edited``. Which units a TMX gets at all (no raw MT, no
+  empty side, unless asked) is ``align.formats.filters``' business.
 - Characters XML 1.0 forbids (most C0 controls, U+FFFE/U+FFFF) are removed with a warning;
   everything else, including tab, CR, LF and astral characters, round-trips exactly.
 - A side longer than 2,000 characters (UTF-16 code units, as Trados counts) is kept whole,
@@ -47,7 +52,7 @@ from align.formats.units import (
     utf16_length,
     xml_safe,
 )
-from align.model import BeadStatus, Project
+from align.model import BeadOrigin, BeadStatus, Project
 from align.textio import atomic_writer
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -156,7 +161,7 @@ def _tu(template: etree._Element, unit: Unit, warnings: list[str]) -> etree._Ele
     if unit.changed_by:
         tu.set("changeid", _clean(unit.changed_by, unit.id, "changeid", warnings))
     origin, score, status, src_ids, tgt_ids, src_tuv, tgt_tuv = tu
-    origin.text = _clean(unit.origin_label, unit.id, "origin", warnings)
+    origin.text = unit.origin.value
     score.text = f"{unit.score:.4f}"
     status.text = unit.status.value
     src_ids.text = ",".join(map(str, unit.source_ids))
@@ -164,6 +169,8 @@ def _tu(template: etree._Element, unit: Unit, warnings: list[str]) -> etree._Ele
     src_tuv[0].text = _clean(unit.source, unit.id, "source", warnings)
     tgt_tuv[0].text = _clean(unit.target, unit.id, "target", warnings)
     extras: list[tuple[str, dict[str, str], str]] = []
+    if unit.origin is BeadOrigin.MT and unit.model:
+        extras.append(("prop", {"type": "x-mt-model"}, unit.model))
     if unit.flags:
         extras.append(("prop", {"type": "x-qa"}, ";".join(unit.flags)))
     if unit.document:
@@ -313,7 +320,9 @@ def _unit(
         return None
     props = {p.get("type"): p.text or "" for p in tu.iterchildren("prop")}
     notes = [note.text or "" for note in tu.iterchildren("note")]
-    origin, model = parse_origin(props.get("x-origin", "human"))
+    origin, model = parse_origin(props.get("x-origin", "human"))  # older files: mt:MODEL
+    if origin is BeadOrigin.MT and not model:
+        model = props.get("x-mt-model", "")
     flags = props.get("x-qa", "")
     try:
         ident = int(tu.get("tuid") or n)

@@ -16,6 +16,7 @@ from typing import Any
 
 from align import __version__
 from align.errors import InputError
+from align.formats.filters import LeftOut
 from align.model import (
     Bead,
     BeadOrigin,
@@ -76,6 +77,7 @@ class ExportReport:
 
     count: int
     warnings: tuple[str, ...] = ()
+    left_out: LeftOut = LeftOut()  # beads the export's selection left out, by reason
 
 
 def normalise_lang(tag: str) -> str:

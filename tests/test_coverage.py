@@ -1,0 +1,129 @@
+"""A translation that covers only part of its source (or the reverse): warned about, and the
+covered part still aligned 1-1 (issue 27, point 4). Uses the seed and a human reference."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from align.aligner import align
+from align.coverage import Gap, align_covered, coverage_warning, find_gaps
+from align.model import Bead, Segment
+from align.segment import segment
+from cli.app import app
+
+REFERENCE = Path(__file__).parent / "data" / "sco-2002.en.txt"
+
+
+@pytest.fixture(scope="module")
+def sides(seed_path: Path) -> tuple[list[Segment], list[Segment]]:
+    zh = segment(seed_path.read_text(encoding="utf-8"), "zh")
+    en = segment(REFERENCE.read_text(encoding="utf-8"), "en")
+    assert len(zh) == len(en) == 36  # the reference is sentence for sentence
+    return zh, en
+
+
+def ids(beads: list[Bead]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(b.source, b.target) for b in beads]
+
+
+def test_the_whole_reference_aligns_one_to_one(sides: tuple[list[Segment], ...]) -> None:
+    zh, en = sides
+    beads = align_covered(zh, en)
+    assert ids(beads) == [((i,), (i,)) for i in range(36)]
+    assert ids(beads) == ids(align(zh, en))  # a fully covered text keeps its beads
+    assert find_gaps(beads) == () and coverage_warning((), 36, 36) is None
+
+
+def test_a_reference_of_the_first_ten_sentences(sides: tuple[list[Segment], ...]) -> None:
+    zh, en = sides
+    beads = align_covered(zh, en[:10])
+    assert ids(beads) == [((i,), (i,)) for i in range(10)] + [((i,), ()) for i in range(10, 36)]
+    assert ids(align(zh, en[:10]))[8] == ((8, 9, 10), (8, 9))  # what the aligner alone did
+    gaps = find_gaps(beads)
+    assert gaps == (Gap("source", 10, 36),)
+    assert coverage_warning(gaps, 36, 10) == (
+        "the reference covers source sentences 1–10 of 36; "
+        "26 source sentences have no translation (11–36)"
+    )
+
+
+@pytest.mark.parametrize("size", [16, 20, 28])
+def test_the_edge_is_where_the_translation_stops(
+    size: int, sides: tuple[list[Segment], ...]
+) -> None:
+    """Source sentence 11 shares common words with the last English ones; it must not be
+    merged into their beads however many untranslated sentences follow it."""
+    zh, en = sides
+    beads = align_covered(zh[:size], en[:10])
+    expected = [((i,), (i,)) for i in range(10)] + [((i,), ()) for i in range(10, size)]
+    assert ids(beads) == expected
+
+
+def test_a_reference_of_the_last_ten_sentences(sides: tuple[list[Segment], ...]) -> None:
+    zh, en = sides
+    beads = align_covered(zh, en[26:])
+    assert ids(beads) == [((i,), ()) for i in range(26)] + [((26 + k,), (k,)) for k in range(10)]
+    assert find_gaps(beads) == (Gap("source", 0, 26),)
+
+
+def test_a_reference_missing_the_middle(sides: tuple[list[Segment], ...]) -> None:
+    zh, en = sides
+    beads = align_covered(zh, en[:10] + en[20:])
+    gaps = find_gaps(beads)
+    assert gaps == (Gap("source", 10, 20),)
+    line = coverage_warning(gaps, 36, 26)
+    assert line is not None and "covers source sentences 1–10, 21–36 of 36" in line
+
+
+def test_a_source_covering_part_of_the_reference(sides: tuple[list[Segment], ...]) -> None:
+    zh, en = sides
+    beads = align_covered(zh[:10], en)
+    assert ids(beads) == [((i,), (i,)) for i in range(10)] + [((), (j,)) for j in range(10, 36)]
+    line = coverage_warning(find_gaps(beads), 10, 36)
+    assert line == (
+        "the source covers reference sentences 1–10 of 36; "
+        "26 reference sentences have no source (11–36)"
+    )
+
+
+def test_short_runs_are_not_gaps() -> None:
+    beads = [Bead((0,), (0,), 1.0)] + [Bead((i,), (), 1.0) for i in range(1, 5)]
+    assert find_gaps(beads) == ()
+    mixed = [Bead((i,), (), 1.0) if i % 2 else Bead((), (i,), 1.0) for i in range(12)]
+    assert find_gaps(mixed) == (Gap("source", 1, 12), Gap("target", 0, 11))
+
+
+def test_align_command_warns_once(seed_path: Path, tmp_path: Path) -> None:
+    text = REFERENCE.read_text(encoding="utf-8").split("\n\n")
+    part = tmp_path / "part.en.txt"  # the title and five paragraphs: sentences 1-10
+    part.write_text("\n\n".join(text[:6]) + "\n", encoding="utf-8")
+    summary = CliRunner().invoke(app, ["align", str(seed_path), str(part), "-q", "--json"])
+    assert json.loads(summary.stdout)["uncovered_source"] == 26
+    result = CliRunner().invoke(app, ["align", str(seed_path), str(part), "-q"])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("bitext: warning:")]
+    assert warnings == [
+        "bitext: warning: part.en.txt covers source sentences 1–10 of 36; "
+        "26 source sentences have no translation (11–36)"
+    ]
+    assert result.stdout.splitlines()[:10] == [f"[{i}]:[{i}]" for i in range(10)]
+    assert result.stdout.splitlines()[10:] == [f"[{i}]:[]" for i in range(10, 36)]
+
+
+def test_stray_links_past_the_translation_are_not_trusted() -> None:
+    """Past the end of a partial translation the heaviest chain still picks up chance links
+    (MAC-Dev, all six chapters against the first 30% of the English: 4 links over the last
+    1,000 source sentences); they must not stretch the covered part to the end."""
+    from align.coverage import _trusted
+
+    real = [(i, i + 1) for i in range(0, 40, 2)]
+    stray = [(120, 41), (300, 42), (301, 43), (700, 44)]
+    assert _trusted(real + stray) == real
+    late = [(i + 500, j) for i, j in real]
+    assert _trusted([(3, 0)] + late) == late  # at the start too
+    middle = real[:10] + [(k + 60, j) for k, j in real[10:]]  # a real gap in the middle stays
+    assert _trusted(middle) == middle
