@@ -7,7 +7,7 @@ the segments and the TMX, and the header is glued into a sentence. The repair:
 
 1. drops page furniture: page numbers (``3``, ``- 3 -``, ``第3页``, ``Page 3 of 9``) and lines
    that repeat at the top or bottom of most pages (digits ignored, so ``Page 3`` matches
-   ``Page 4``); without page breaks, a short line repeated at regular intervals;
+   ``Page 4``); without page breaks, a short line repeated word for word at regular intervals;
 2. starts a paragraph at a blank line (or a wider gap in a PDF), an indented first line, a
    Markdown heading, a list item after a finished line, a change of font size, and after a line
    that ends a sentence and stops short of the margin (the next word would have fitted, so the
@@ -50,8 +50,8 @@ _ENUM_START = regex.compile(
 )
 _MD_HEADING = re.compile(r"#{1,6}\s")
 _DIGITS = re.compile(r"\d+")
-_TRAILING_LETTERS = regex.compile(r"\p{L}+\Z")
-_LEADING_LETTERS = regex.compile(r"\p{L}+")
+_TRAILING_LETTERS = regex.compile(r"\p{Latin}+\Z")
+_LEADING_LETTERS = regex.compile(r"\p{Latin}+")
 
 
 @dataclass(frozen=True)
@@ -146,11 +146,17 @@ def _unpaged_furniture(lines: Sequence[Line]) -> set[int]:
     """Without page breaks: a short line repeated at regular intervals, and page numbers."""
     limit = limit_of(lines)
     positions: dict[str, list[int]] = {}
-    for i, line in enumerate(lines):
-        positions.setdefault(_key(line.text), []).append(i)
+    for i, line in enumerate(lines):  # exact text: "in 2003. The" is not "in 2004. The"
+        positions.setdefault(line.text, []).append(i)
     drop: set[int] = set()
     for where in positions.values():
-        if len(where) >= 3 and _regular(where) and not ends_sentence(lines[where[0]].text):
+        line = lines[where[0]]
+        if (
+            len(where) >= 3
+            and line.width <= 0.85 * limit  # a full line repeated is text repeated
+            and not ends_sentence(line.text)
+            and _regular(where)
+        ):
             drop.update(where)
     numbers = [
         i
