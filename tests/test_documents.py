@@ -68,18 +68,14 @@ def test_docx_keeps_list_numbers_tables_and_accepted_changes(tmp_path: Path) -> 
     kinds = [p.kind for p in document.paragraphs]
     assert kinds[0] is ParagraphKind.HEADING
     assert kinds.count(ParagraphKind.LIST_ITEM) == 4 and kinds.count(ParagraphKind.TABLE_CELL) == 4
-    assert [p.markup for p in document.paragraphs if p.markup] == [
-        "（一）",
-        "（二）",
-        "（三）",
-        "（四）",
-    ]
+    numbers = ["（一）", "（二）", "（三）", "（四）"]
+    assert [p.markup for p in document.paragraphs if p.markup] == numbers
     assert "删除的旧文字" not in document.text
     assert document.paragraphs[9].origin == "paragraph 10"
     assert document.paragraphs[13].origin == "table 1 row 1 cell 1"
     segments = segment_document(document, "zh")
     numbered = [s for s in segments if s.markup]
-    assert [s.markup for s in numbered] == ["（一）", "（二）", "（三）", "（四）"]
+    assert [s.markup for s in numbered] == numbers
     for s in segments:  # offsets point into the extracted text, number included
         assert document.text[s.start : s.end] == s.markup + s.text
 

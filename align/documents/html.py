@@ -16,6 +16,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from align.documents import Block, Document, ParagraphKind, layout
+from align.documents.wrap import join_lines, mostly_chinese
 from align.errors import InputError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -24,6 +25,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+_FAST_ABOVE = 1_000_000  # bytes: bigger pages skip trafilatura's second-opinion extractors
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
 
 
@@ -61,18 +63,18 @@ def read_html(data: bytes, name: str) -> Document:
         raise InputError(f"{name}: not a readable web page ({exc}); save it again") from exc
     title = " ".join((tree.findtext(".//title") or "").split()) or None
     lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or None
-    extracted = trafilatura.extract(
+    result = trafilatura.bare_extraction(
         tree,
-        output_format="xml",
-        include_tables=True,
+        fast=len(data) > _FAST_ABOVE,
+        favor_recall=True,
         include_comments=False,
-        include_links=False,
-        include_images=False,
+        include_tables=True,
         include_formatting=False,
         deduplicate=False,
-        favor_recall=True,
     )
-    blocks = list(_blocks(etree.fromstring(extracted.encode("utf-8")))) if extracted else []
+    root = getattr(result, "body", None)
+    chinese = mostly_chinese(text)
+    blocks = list(_blocks(root, chinese)) if root is not None else []
     body, paragraphs = layout(blocks)
     if not paragraphs:
         raise InputError(
@@ -82,38 +84,35 @@ def read_html(data: bytes, name: str) -> Document:
     return Document(body, paragraphs, "html", name, title=title, lang=lang, encoding=encoding)
 
 
-def _blocks(root: etree._Element) -> Iterator[Block]:
-    """trafilatura's XML (``head``, ``p``, ``list/item``, ``table/row/cell``) as blocks."""
-    main = root.find("main")
-    if main is None:
-        main = root
+def _blocks(root: etree._Element, chinese: bool) -> Iterator[Block]:
+    """trafilatura's tree (``head``, ``p``, ``list/item``, ``table/row/cell``) as blocks."""
     counts = {"p": 0, "table": 0}
-    for element in main:
+    for element in root:
         tag = element.tag
         if tag == "head":
-            yield Block(_text(element), ParagraphKind.HEADING, element.get("rend") or "heading")
+            yield Block(
+                _text(element, chinese), ParagraphKind.HEADING, element.get("rend") or "heading"
+            )
         elif tag == "list":
             for n, item in enumerate(element.iter("item"), start=1):
-                yield Block(_text(item), ParagraphKind.LIST_ITEM, f"list item {n}")
+                yield Block(_text(item, chinese), ParagraphKind.LIST_ITEM, f"list item {n}")
         elif tag == "table":
             counts["table"] += 1
-            yield from _cells(element, counts["table"])
+            yield from _cells(element, counts["table"], chinese)
         elif tag in ("p", "quote", "code"):
             counts["p"] += 1
-            yield Block(_text(element), ParagraphKind.BODY, f"paragraph {counts['p']}")
+            yield Block(_text(element, chinese), ParagraphKind.BODY, f"paragraph {counts['p']}")
 
 
-def _cells(table: etree._Element, number: int) -> Iterator[Block]:
+def _cells(table: etree._Element, number: int, chinese: bool) -> Iterator[Block]:
     for r, row in enumerate(table.iter("row"), start=1):
         for c, cell in enumerate(row.iter("cell"), start=1):
             where = f"table {number} row {r} cell {c}"
-            yield Block(_text(cell), ParagraphKind.TABLE_CELL, where)
+            yield Block(_text(cell, chinese), ParagraphKind.TABLE_CELL, where)
 
 
-def _text(element: etree._Element) -> str:
+def _text(element: etree._Element, chinese: bool) -> str:
     """The element's text, a ``<lb/>`` joined like a wrapped line."""
-    from align.documents.wrap import join_lines, mostly_chinese
-
     parts: list[str] = [element.text or ""]
     for child in element:
         if child.tag == "lb":
@@ -123,6 +122,5 @@ def _text(element: etree._Element) -> str:
         parts.append(child.tail or "")
     text = "".join(parts)
     if "\n" not in text:
-        return " ".join(text.split()) if not mostly_chinese(text) else text.strip()
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    return join_lines(lines, mostly_chinese(text))
+        return text.strip() if chinese else " ".join(text.split())
+    return join_lines([line.strip() for line in text.split("\n") if line.strip()], chinese)
