@@ -61,6 +61,10 @@ def test_html_drops_page_furniture_and_reads_gbk() -> None:
         assert noise not in document.text
     assert document.paragraphs[0].kind is ParagraphKind.HEADING
     assert "“本组织”" in document.paragraphs[1].text
+    # source lines broken inside a paragraph: no space between Chinese characters
+    page = seed_html("utf-8").replace("会议于2002年".encode(), "会议于\n    2002年".encode())
+    wrapped = read_bytes(page, "wrapped-source.html")
+    assert wrapped.encoding == "utf-8" and wrapped.text == document.text
 
 
 def test_docx_keeps_list_numbers_tables_and_accepted_changes(tmp_path: Path) -> None:
