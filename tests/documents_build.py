@@ -175,3 +175,34 @@ def seed_wrapped(width: int = 30, every: int = 25, blank_lines: bool = True) -> 
     for page, first in enumerate(range(0, len(lines), every), start=1):
         out += ["中华人民共和国外交部文件", *lines[first : first + every], f"第 {page} 页"]
     return "\n".join(out) + "\n"
+
+
+def add_footnote(path: Path, note: str) -> Path:
+    """Give the Word file at ``path`` a footnotes part holding ``note`` (python-docx cannot)."""
+    import zipfile
+
+    footnotes = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w="{W_NS}">'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        '</w:footnote><w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r>'
+        f"<w:r><w:t>{note}</w:t></w:r></w:p></w:footnote></w:footnotes>"
+    )
+    rel = (
+        '<Relationship Id="rIdNotes" Target="footnotes.xml" Type="http://schemas.openxmlformats'
+        '.org/officeDocument/2006/relationships/footnotes"/>'
+    )
+    override = (
+        '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.wordprocessingml.footnotes+xml"/>'
+    )
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    rels = "word/_rels/document.xml.rels"
+    parts[rels] = parts[rels].replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+    types = "[Content_Types].xml"
+    parts[types] = parts[types].replace(b"</Types>", override.encode() + b"</Types>")
+    parts["word/footnotes.xml"] = footnotes.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path

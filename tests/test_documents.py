@@ -17,6 +17,7 @@ from align.formats.tmx import read_tmx, write_tmx
 from align.segment import segment
 from tests.documents_build import (
     SEED,
+    add_footnote,
     rewrap,
     seed_docx,
     seed_html,
@@ -84,9 +85,19 @@ def test_docx_keeps_list_numbers_tables_and_accepted_changes(tmp_path: Path) -> 
         assert document.text[s.start : s.end] == s.markup + s.text
 
 
+def test_docx_footnotes_come_after_the_text(tmp_path: Path) -> None:
+    path = add_footnote(seed_docx(tmp_path / "seed.docx"), "见《上海合作组织宪章》第一条。")
+    document = read_document(path)
+    last = document.paragraphs[-1]
+    assert last.kind is ParagraphKind.FOOTNOTE and last.origin == "footnote 1"
+    assert last.text == "见《上海合作组织宪章》第一条。"
+    assert segment_document(document, "zh")[-1].text == last.text
+
+
 def test_pdf_drops_running_header_and_page_numbers(tmp_path: Path) -> None:
     document = read_document(seed_pdf(tmp_path / "seed.pdf"))
     assert document.repaired
+    assert document.paragraphs[0].origin == "page 1 line 2"  # line 1: the running header
     assert "公报\n" not in document.text.split("\n\n", 1)[1]
     assert "中华人民共和国外交部 公报" not in document.text and "- 1 -" not in document.text
     assert all("\n" not in s.text for s in segment_document(document, "zh"))

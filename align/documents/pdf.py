@@ -114,5 +114,5 @@ def _lines(pages: list[list[_Box]]) -> Iterator[Line]:
         for n, box in enumerate(page, start=1):
             gap = previous is not None and previous.y0 - box.y0 > 1.3 * pitch
             indent = box.x0 > left + 0.8 * box.size
-            yield Line(box.text, number, n, box.x1 - left, indent, gap, box.size, box.size)
+            yield Line(box.text, number, n, box.x1 - left, indent, gap, box.size, box.size, True)
             previous = box

@@ -33,6 +33,7 @@ def text_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     margin = _margin(text)
     number = 0
+    paged = "\f" in text
     for page, page_text in enumerate(text.split("\f")):
         gap = False
         for raw in page_text.split("\n"):
@@ -43,7 +44,7 @@ def text_lines(text: str) -> list[Line]:
                 continue
             lead = display_width(raw[: len(raw) - len(raw.lstrip())])
             width = display_width(raw.rstrip())
-            lines.append(Line(stripped, page, number, width, lead > margin, gap))
+            lines.append(Line(stripped, page, number, width, lead > margin, gap, paged=paged))
             gap = False
     return lines
 

@@ -66,10 +66,11 @@ class Line:
     gap: bool = False  # a blank line, or a wider gap than the line spacing, before it
     em: float = 2.0  # width of one CJK character (text: 2 columns; PDF: the font size)
     size: float = 0.0  # font size when known (PDF)
+    paged: bool = False  # the source has pages (a PDF, a text with form feeds)
 
     @property
     def origin(self) -> str:
-        return f"page {self.page + 1} line {self.number}" if self.page else f"line {self.number}"
+        return f"page {self.page + 1} line {self.number}" if self.paged else f"line {self.number}"
 
 
 def char_width(ch: str, em: float = 2.0) -> float:
