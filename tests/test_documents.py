@@ -146,6 +146,11 @@ def test_text_that_is_not_wrapped_is_read_as_written(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert read_document(en).text == en.read_text(encoding="utf-8")
+    contents = "\n".join(
+        ["第一章 总则和基本原则", "第二章 组织机构设置", "第三章 成员国的权利和义务"]
+        + ["第四章 合作的主要方向", "第五章 秘书处的职能与组成", "第六章 预算与财务安排"]
+    )
+    assert not read_bytes(contents.encode(), "contents.txt").repaired  # short lines, not wrapped
 
 
 def test_traditional_chinese_is_segmented_as_written() -> None:

@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 
 from align.documents import Document, Paragraph, ParagraphKind, layout
-from align.documents.wrap import Line, display_width, ends_sentence, limit_of, repair
+from align.documents.wrap import (
+    Line,
+    display_width,
+    ends_sentence,
+    fits_after,
+    limit_of,
+    repair,
+)
 from align.textio import decode_bytes
 
 _BLANK_RUN = re.compile(r"\n[^\S\n]*\n\s*")
@@ -60,7 +67,8 @@ def _margin(text: str) -> float:
 
 
 def looks_wrapped(lines: list[Line]) -> bool:
-    """Most lines nearly as long as the longest, and most of those end mid-sentence."""
+    """Most lines nearly as long as the longest, most of those ending mid-sentence, and most
+    too full for the next line's first word (a list of short titles is not wrapped)."""
     if len(lines) < _MIN_LINES:
         return False
     limit = limit_of(lines)
@@ -70,7 +78,12 @@ def looks_wrapped(lines: list[Line]) -> bool:
     if len(long) < 0.5 * len(lines):
         return False
     open_ended = sum(1 for line in long if not ends_sentence(line.text))
-    return open_ended >= 0.5 * len(long)
+    if open_ended < 0.5 * len(long):
+        return False
+    # the wrapper's mark: the next line's first word would not have fitted on this one
+    pairs = [(a, b) for a, b in zip(lines, lines[1:], strict=False) if not b.gap]
+    full = sum(1 for a, b in pairs if not fits_after(a, b, limit))
+    return full >= 0.5 * len(pairs)
 
 
 def _paragraphs(text: str) -> tuple[Paragraph, ...]:

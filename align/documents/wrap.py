@@ -210,13 +210,17 @@ def _starts_paragraph(
         return True
     if prev.text.endswith(("-", "\u00ad")):
         return False
-    early = prev.width + _first_token_width(line) + prev.em / 2 <= limit - slack
-    if not early:
+    if not fits_after(prev, line, limit - slack):
         return False
     if _ENUM_START.match(line.text) or ends_sentence(prev.text) or prev.text[-1] in "：:；;":
         return True
     # a short line standing alone: a title, a dateline, a signature
     return len(current) == 1 and prev.width <= 0.6 * limit
+
+
+def fits_after(line: Line, nxt: Line, limit: float) -> bool:
+    """Would ``nxt``'s first word have fitted at the end of ``line``? Then the break was meant."""
+    return line.width + _first_token_width(nxt) + line.em / 2 <= limit
 
 
 def _first_token_width(line: Line) -> float:
