@@ -10,7 +10,11 @@ text so it is not translated), for every other segment ``markup`` is empty and
 ``segment.text == text[start:end]``. The gaps between spans hold only whitespace and the
 optional closing ``#`` run of a Markdown heading, so the original is rebuilt exactly as
 ``gap_0 + markup_0 + text_0 + gap_1 + ...`` (see ``tests/test_segment_props.py``). A segment's
-text may contain a line break when the input is hard-wrapped.
+text may contain a line break when the input is hard-wrapped; documents read through
+``align.documents.read_document`` have their wrapped lines joined first, so none is left.
+
+With ``paragraphs`` (a structured reader's: HTML, DOCX) the paragraphs and headings are taken as
+given; the first segment of a numbered list item carries the number as its ``markup``.
 
 Paragraphs are blocks separated by blank lines or opened by an indented line (``\u3000\u3000``,
 a tab, two spaces); Chinese text without any blank line is read as one paragraph per line that

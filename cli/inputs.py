@@ -33,8 +33,8 @@ DOCUMENT_HELP = "text or Markdown (UTF-8, GB18030, UTF-16), HTML, DOCX or PDF"
 def load(path: Path, quiet: bool, fmt: Format | None = None) -> Document:
     """Read ``path`` and say on stderr what a user should know about how it was read."""
     document = read_document(path, fmt.value if fmt else None)
-    if document.encoding == "gb18030" and document.format != "html":
-        info(f"{path}: read as GB18030 (not UTF-8)", quiet)
+    if document.encoding in ("gb18030", "big5") and document.format != "html":
+        info(f"{path}: read as {document.encoding.upper()} (not UTF-8)", quiet)
     if document.repaired and document.format in ("text", "markdown"):
         info(
             f"{path}: hard-wrapped; lines joined into {len(document.paragraphs)} paragraphs "
