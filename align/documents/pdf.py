@@ -37,6 +37,12 @@ def read_pdf(data: bytes, name: str) -> Document:
             f"{name}: no text layer (a scanned PDF?); bitext does no OCR: run OCR first "
             "(e.g. ocrmypdf) or give the text"
         )
+    unmapped = sum(box.text.count("(cid:") for page in pages for box in page)
+    if unmapped > max(10, sum(len(box.text) for page in pages for box in page) // 50):
+        raise InputError(
+            f"{name}: its fonts do not say which characters they draw (pdfminer shows (cid:N)); "
+            "export the PDF again with embedded Unicode fonts, or OCR it"
+        )
     lines = list(_lines(pages))
     sizes = [line.size for line in lines]
     body_size = statistics.median(sizes) if sizes else 10.0
