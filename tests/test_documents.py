@@ -136,6 +136,15 @@ def test_lines_join_like_the_text_they_came_from(
     assert join_pair(a, b, chinese) == joined
 
 
+def test_a_few_wrapped_lines_leave_no_line_break_in_a_segment() -> None:
+    document = read_bytes(b"The ministers met in\nMoscow. They agreed.\n", "short.en.txt")
+    assert document.repaired
+    assert [s.text for s in segment_document(document, "en")] == [
+        "The ministers met in Moscow.",
+        "They agreed.",
+    ]
+
+
 def test_text_that_is_not_wrapped_is_read_as_written(tmp_path: Path) -> None:
     document = read_document(SEED)
     assert not document.repaired and document.format == "markdown"

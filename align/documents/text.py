@@ -2,8 +2,9 @@
 
 Text that is not wrapped (one paragraph per line, or paragraphs between blank lines) is returned
 untouched, so segment offsets are offsets into the file. Hard-wrapped text — most lines about
-as long as the longest, most of those ending in the middle of a sentence — is rebuilt by
-``align.documents.wrap`` into one line per paragraph.
+as long as the longest, most of those ending in the middle of a sentence, or any line break the
+segmenter would leave inside a sentence — is rebuilt by ``align.documents.wrap`` into one line
+per paragraph.
 """
 
 from __future__ import annotations
@@ -12,24 +13,29 @@ import re
 
 from align.documents import Document, Paragraph, ParagraphKind, layout
 from align.documents.wrap import (
+    CLOSERS,
+    FINAL,
     Line,
     display_width,
     ends_sentence,
     fits_after,
     limit_of,
+    mostly_chinese,
     repair,
 )
 from align.textio import decode_bytes
 
 _BLANK_RUN = re.compile(r"\n[^\S\n]*\n\s*")
 _MIN_LINES = 4
+# a line that does not end a sentence, followed by a non-blank line
+_OPEN_LINE_END = re.compile(rf"[^\s{re.escape(FINAL + CLOSERS)}][^\S\n]*\n[^\S\n]*\S")
 
 
 def read_text_document(data: bytes, name: str, fmt: str = "text") -> Document:
     loaded = decode_bytes(data, name)
     text = loaded.text
     lines = text_lines(text)
-    if looks_wrapped(lines):
+    if looks_wrapped(lines) or _breaks_inside_sentences(text):
         body, paragraphs = layout(repair(lines))
         return Document(body, paragraphs, fmt, name, encoding=loaded.encoding, repaired=True)
     return Document(text, _paragraphs(text), fmt, name, encoding=loaded.encoding)
@@ -84,6 +90,17 @@ def looks_wrapped(lines: list[Line]) -> bool:
     pairs = [(a, b) for a, b in zip(lines, lines[1:], strict=False) if not b.gap]
     full = sum(1 for a, b in pairs if not fits_after(a, b, limit))
     return full >= 0.5 * len(pairs)
+
+
+def _breaks_inside_sentences(text: str) -> bool:
+    """A few hard-wrapped lines (too few to tell a wrap width) still leave a line break inside
+    a sentence; rebuild those too, so that no segment ever holds one."""
+    if _OPEN_LINE_END.search(text) is None:
+        return False  # every line ends a sentence (or the text): nothing continues
+    from align.segment import segment
+
+    lang = "zh" if mostly_chinese(text) else "en"
+    return any("\n" in s.text for s in segment(text, lang))
 
 
 def _paragraphs(text: str) -> tuple[Paragraph, ...]:

@@ -93,9 +93,11 @@ def mostly_chinese(text: str) -> bool:
 
 
 def limit_of(lines: Sequence[Line]) -> float:
-    """The wrap width: the longest line but for a few outliers."""
+    """The wrap width: the longest line but for a few outliers (in a long text)."""
     widths = sorted(line.width for line in lines)
-    return widths[int(0.98 * (len(widths) - 1))] if widths else 0.0
+    if len(widths) < 50:
+        return widths[-1] if widths else 0.0
+    return widths[int(0.98 * (len(widths) - 1))]
 
 
 def ends_sentence(text: str) -> bool:
