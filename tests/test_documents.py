@@ -308,3 +308,52 @@ def test_format_option_forces_a_reader(
     assert bitext(["segment", page, "--format", "html", "--quiet"], monkeypatch) == 0
     assert len(capsys.readouterr().out.splitlines()) == 36
     assert bitext(["segment", page, "--format", "rtf"], monkeypatch) == 2
+
+
+def test_run_on_a_word_file_keeps_paragraphs_into_the_project_and_tmx(
+    tmp_path: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jsonschema
+    from lxml import etree
+
+    monkeypatch.setenv("BITEXT_CACHE_DIR", str(tmp_path / "cache"))
+    path = seed_docx(tmp_path / "communique.docx")
+    out = tmp_path / "out"
+    args = ["run", path, "--model", tiny_model, "-o", out, "--max-length", "16", "--beam", "1"]
+    assert bitext([*args, "--quiet"], monkeypatch) == 0
+    project = json.loads((out / "communique.bitext.json").read_text(encoding="utf-8"))
+    schema = Path(__file__).parent.parent / "align" / "schema" / "bitext-project-1.schema.json"
+    jsonschema.validate(project, json.loads(schema.read_text(encoding="utf-8")))
+    segments = project["source"]["segments"]
+    assert len(segments) == 36 and segments[0]["kind"] == "heading"
+    assert [s["markup"] for s in segments if s["markup"]] == [
+        "（一）",
+        "（二）",
+        "（三）",
+        "（四）",
+    ]
+    tus = etree.parse(str(out / "communique.tmx")).getroot().iter("tu")
+    paragraphs = [int(tu.findtext("prop[@type='x-paragraph']")) for tu in tus]
+    assert paragraphs == [s["paragraph"] for s in segments]
+    assert paragraphs[-1] == 22
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "shown"),
+    [
+        (1, "chineseCounting", "一"),
+        (10, "chineseCounting", "十"),
+        (11, "chineseCountingThousand", "十一"),
+        (21, "chineseCounting", "二十一"),
+        (105, "chineseCounting", "一百零五"),
+        (3, "ideographTraditional", "丙"),
+        (4, "upperRoman", "IV"),
+        (2, "lowerLetter", "b"),
+        (3, "decimalEnclosedCircle", "③"),
+        (12, "decimal", "12"),
+    ],
+)
+def test_list_numbers_as_word_shows_them(value: int, fmt: str, shown: str) -> None:
+    from align.documents.docx import _format
+
+    assert _format(value, fmt) == shown
