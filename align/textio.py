@@ -14,6 +14,7 @@ import regex
 
 from align.errors import InputError
 
+_BIG5_MIN_BYTES = 200
 _BINARY_CONTROL = set(range(0, 32)) - {9, 10, 12, 13}
 _CJK = regex.compile(
     r"[\p{Han}\p{Block=CJK_Symbols_And_Punctuation}\p{Block=Halfwidth_And_Fullwidth_Forms}"
@@ -94,6 +95,8 @@ def _big5(data: bytes) -> bool:
     """Traditional Chinese from Taiwan or Hong Kong is often Big5, which GB18030 would also
     decode (into nonsense). Bytes that are valid Big5 are asked of charset-normalizer, which
     knows which characters each encoding makes common; GBK text is almost never valid Big5."""
+    if sum(1 for b in data[:4096] if b > 127) < _BIG5_MIN_BYTES:
+        return False  # too little to tell: a few GBK characters are often valid Big5 too
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:65536]).best()
