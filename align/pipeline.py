@@ -10,8 +10,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from align import __version__
+from align import __version__, documents
 from align.aligner import align
+from align.documents import Paragraph
 from align.model import (
     Bead,
     BeadOrigin,
@@ -29,11 +30,26 @@ from models.base import ProgressCallback, Translator
 
 @dataclass(frozen=True)
 class Document:
-    """One input text and where it came from."""
+    """One input text and where it came from.
+
+    ``paragraphs`` are a structured reader's (HTML, DOCX): the segmenter takes them as given.
+    None lets it find paragraphs in ``text`` (plain text, Markdown, repaired PDF text).
+    """
 
     text: str
     path: str | None
     lang: str
+    paragraphs: tuple[Paragraph, ...] | None = None
+
+    @classmethod
+    def read(cls, document: documents.Document, lang: str) -> Document:
+        """What :func:`align.documents.read_document` returned, as a pipeline input."""
+        paragraphs = document.paragraphs if document.structured else None
+        return cls(document.text, document.path, lang, paragraphs)
+
+
+def segment_input(document: Document) -> list[Segment]:
+    return segment(document.text, document.lang, paragraphs=document.paragraphs)
 
 
 def draft_segments(
@@ -104,14 +120,14 @@ def build_project(
     """
     from align.coverage import align_covered  # only a run with a reference needs it
 
-    src_segments = segment(source.text, source.lang)
+    src_segments = segment_input(source)
     tick = progress("drafting", len(src_segments)) if progress else None
     drafts = draft_segments(src_segments, translator, tick)
     if reference is None:
         target = drafts_as_target(drafts)
         beads = pair_with_drafts(len(src_segments), drafts)
     else:
-        tgt_segments = segment(reference.text, reference.lang)
+        tgt_segments = segment_input(reference)
         target = Side(reference.lang, reference.path, tuple(tgt_segments))
         draft_texts = [d.text for d in drafts]
         vectors = encode_sides(src_segments, tgt_segments, encoder, progress, drafts=draft_texts)

@@ -10,7 +10,11 @@ text so it is not translated), for every other segment ``markup`` is empty and
 ``segment.text == text[start:end]``. The gaps between spans hold only whitespace and the
 optional closing ``#`` run of a Markdown heading, so the original is rebuilt exactly as
 ``gap_0 + markup_0 + text_0 + gap_1 + ...`` (see ``tests/test_segment_props.py``). A segment's
-text may contain a line break when the input is hard-wrapped.
+text may contain a line break when the input is hard-wrapped; documents read through
+``align.documents.read_document`` have their wrapped lines joined first, so none is left.
+
+With ``paragraphs`` (a structured reader's: HTML, DOCX) the paragraphs and headings are taken as
+given; the first segment of a numbered list item carries the number as its ``markup``.
 
 Paragraphs are blocks separated by blank lines or opened by an indented line (``\u3000\u3000``,
 a tab, two spaces); Chinese text without any blank line is read as one paragraph per line that
@@ -55,7 +59,8 @@ from __future__ import annotations
 
 import bisect
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Protocol
 
 import regex
 
@@ -141,19 +146,45 @@ _SHORT_LINE = {"zh": 30, "en": 50}
 _HEADING_MAX = {"zh": 40, "en": 80}
 
 
-def segment(text: str, lang: str = "zh", *, split_semicolons: bool = False) -> list[Segment]:
+class Block(Protocol):
+    """A paragraph a document reader already found (``align.documents.Paragraph``).
+
+    ``text[start:end]`` is the paragraph; it opens with ``markup`` (a list number as shown,
+    kept out of the segment text like a heading's ``#``). A heading is never split.
+    """
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def markup(self) -> str: ...
+    @property
+    def heading(self) -> bool: ...
+
+
+def segment(
+    text: str,
+    lang: str = "zh",
+    *,
+    split_semicolons: bool = False,
+    paragraphs: Sequence[Block] | None = None,
+) -> list[Segment]:
     """Split ``text`` into sentences and headings; ``lang`` is ``zh`` or ``en``.
 
     Region subtags are ignored (``zh-Hant`` is Chinese). Japanese shares the Chinese rules (。
     without spaces); any other language gets the English ones, which suit space-separated
-    scripts.
+    scripts. ``paragraphs`` (from a structured reader: HTML, DOCX) replaces the search for
+    paragraphs and headings in ``text``: each is split into sentences on its own.
     """
     base = "zh" if lang.replace("_", "-").split("-")[0].lower() in {"zh", "ja"} else "en"
     titles = [m.span() for m in _TITLE.finditer(text)] if base == "zh" and "《" in text else []
+    if paragraphs is not None:
+        return _segment_blocks(text, paragraphs, base, split_semicolons, titles)
     segments: list[Segment] = []
-    paragraphs = _paragraph_spans(text, base)
-    for index, (p_start, p_end) in enumerate(paragraphs):
-        last = index == len(paragraphs) - 1
+    paragraphs_found = _paragraph_spans(text, base)
+    for index, (p_start, p_end) in enumerate(paragraphs_found):
+        last = index == len(paragraphs_found) - 1
         if text.find("\n", p_start, p_end) < 0 and text.find("#", p_start, p_end) < 0:
             # The common case, kept free of per-segment indirection for throughput.
             spans = _sentence_spans(text, p_start, p_end, base, split_semicolons, titles)
@@ -170,6 +201,30 @@ def segment(text: str, lang: str = "zh", *, split_semicolons: bool = False) -> l
         ):
             segments.append(
                 Segment(len(segments), text[a + len(markup) : b], index, a, b, kind, markup)
+            )
+    return segments
+
+
+def _segment_blocks(
+    text: str, blocks: Sequence[Block], lang: str, semi: bool, titles: list[Span]
+) -> list[Segment]:
+    segments: list[Segment] = []
+    for index, block in enumerate(blocks):
+        if block.heading:
+            a, b = block.start + len(block.markup), block.end
+            markup = block.markup
+            segments.append(
+                Segment(len(segments), text[a:b], index, block.start, b, _HEADING, markup)
+            )
+            continue
+        spans = _sentence_spans(
+            text, block.start + len(block.markup), block.end, lang, semi, titles
+        )
+        for i, (a, b) in enumerate(spans):
+            markup = text[block.start : a] if i == 0 and block.markup else ""
+            start = a - len(markup)
+            segments.append(
+                Segment(len(segments), text[a:b], index, start, b, SegmentKind.SENTENCE, markup)
             )
     return segments
 

@@ -14,6 +14,7 @@ import regex
 
 from align.errors import InputError
 
+_BIG5_MIN_BYTES = 200
 _BINARY_CONTROL = set(range(0, 32)) - {9, 10, 12, 13}
 _CJK = regex.compile(
     r"[\p{Han}\p{Block=CJK_Symbols_And_Punctuation}\p{Block=Halfwidth_And_Fullwidth_Forms}"
@@ -28,7 +29,7 @@ class LoadedText:
 
 
 def read_text(path: Path) -> LoadedText:
-    """Read a text file as UTF-8, falling back to GB18030 (common for Chinese official texts)."""
+    """Read a text file as UTF-8, falling back to Big5 or GB18030 (common for Chinese texts)."""
     if not path.exists():
         raise InputError(f"{path}: no such file; check the path")
     if path.is_dir():
@@ -50,15 +51,19 @@ def decode_bytes(data: bytes, name: str) -> LoadedText:
         raise InputError(
             f"{name}: looks like a binary file, not text; give UTF-8 (or GB18030, UTF-16) text"
         )
-    for encoding in ("utf-8-sig", "gb18030"):
+    for encoding in ("utf-8-sig", "big5", "gb18030"):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if encoding == "big5" and not _big5(data):
+            continue
         if encoding == "gb18030" and not _plausible_gb18030(text):
             break
         return LoadedText(text.replace("\r\n", "\n").replace("\r", "\n"), encoding)
-    raise InputError(f"{name}: not UTF-8 or GB18030 text; convert it to UTF-8 (e.g. with iconv)")
+    raise InputError(
+        f"{name}: not UTF-8, GB18030 or Big5 text; convert it to UTF-8 (e.g. with iconv)"
+    )
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -84,6 +89,18 @@ def _utf16(data: bytes) -> str | None:
     except UnicodeDecodeError:
         return None
     return text.removeprefix("\ufeff")
+
+
+def _big5(data: bytes) -> bool:
+    """Traditional Chinese from Taiwan or Hong Kong is often Big5, which GB18030 would also
+    decode (into nonsense). Bytes that are valid Big5 are asked of charset-normalizer, which
+    knows which characters each encoding makes common; GBK text is almost never valid Big5."""
+    if sum(1 for b in data[:4096] if b > 127) < _BIG5_MIN_BYTES:
+        return False  # too little to tell: a few GBK characters are often valid Big5 too
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:65536]).best()
+    return best is not None and best.encoding in ("big5", "cp950", "big5hkscs")
 
 
 def _plausible_gb18030(text: str) -> bool:

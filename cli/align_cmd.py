@@ -31,6 +31,7 @@ from cli.common import (
     sentence_encoder,
     warn_if_sizes_differ,
 )
+from cli.inputs import DOCUMENT_HELP, Format, FormatOpt, load
 
 # most beads doubtful: on MAC-Dev at most 15% of a chapter's beads score < 0.5, for a text
 # aligned with an unrelated one 78%
@@ -58,20 +59,23 @@ def _lines_as_segments(text: str) -> list[Segment]:
     return segments
 
 
-def load_side(path: Path, lang: str, segmented: bool, quiet: bool) -> tuple[str, list[Segment]]:
-    loaded = read_text(path)
+def load_side(
+    path: Path, lang: str, segmented: bool, quiet: bool, fmt: Format | None = None
+) -> tuple[str, list[Segment]]:
+    if not segmented:
+        from align.documents import segment_document
+
+        document = load(path, quiet, fmt)
+        return document.text, segment_document(document, lang)
+    loaded = read_text(path)  # one sentence per line: only plain text means that
     if loaded.encoding == "gb18030":
         info(f"{path}: read as GB18030 (not UTF-8)", quiet)
-    if segmented:
-        segments = _lines_as_segments(loaded.text)
-        blank = [s.id + 1 for s in segments if not s.text.strip()]
-        if blank:  # kept (the line numbers are the bead ids), but worth a look
-            where = ", ".join(map(str, blank[:5])) + (" …" if len(blank) > 5 else "")
-            info(f"{path}: {len(blank)} empty line(s) kept as sentences (line {where})", quiet)
-        return loaded.text, segments
-    from align.segment import segment
-
-    return loaded.text, segment(loaded.text, lang)
+    segments = _lines_as_segments(loaded.text)
+    blank = [s.id + 1 for s in segments if not s.text.strip()]
+    if blank:  # kept (the line numbers are the bead ids), but worth a look
+        where = ", ".join(map(str, blank[:5])) + (" …" if len(blank) > 5 else "")
+        info(f"{path}: {len(blank)} empty line(s) kept as sentences (line {where})", quiet)
+    return loaded.text, segments
 
 
 def check_languages(zh_path: Path, zh_text: str, en_path: Path, en_text: str) -> None:
@@ -149,8 +153,10 @@ def _project(
 
 
 def align_files(
-    zh: Annotated[Path, typer.Argument(help="Chinese text (UTF-8 or GB18030).", metavar="ZH")],
-    en: Annotated[Path, typer.Argument(help="Its English translation.", metavar="EN")],
+    zh: Annotated[Path, typer.Argument(help=f"Chinese document: {DOCUMENT_HELP}.", metavar="ZH")],
+    en: Annotated[
+        Path, typer.Argument(help="Its English translation, same formats.", metavar="EN")
+    ],
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write a bitext project (JSON) here.")
     ] = None,
@@ -184,6 +190,7 @@ def align_files(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor keep --semantic's vectors.")
     ] = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """Align Chinese sentences with their English translation (n:m beads with scores).
 
@@ -196,8 +203,8 @@ def align_files(
     started = time.perf_counter()
     check_outputs({"-o": out, "--beads-out": beads_out}, [zh, en, drafts])
     check_review_kept(out, overwrite)
-    zh_text, src = load_side(zh, "zh", segmented, quiet)
-    en_text, tgt = load_side(en, "en", segmented, quiet)
+    zh_text, src = load_side(zh, "zh", segmented, quiet, fmt)
+    en_text, tgt = load_side(en, "en", segmented, quiet, fmt)
     check_languages(zh, zh_text, en, en_text)
     draft_list = load_drafts(drafts, len(src)) if drafts else None
     encoder = sentence_encoder(semantic, cache=not no_cache)

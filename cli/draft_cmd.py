@@ -20,6 +20,7 @@ from cli.common import (
     info,
     progress_bars,
 )
+from cli.inputs import DOCUMENT_HELP, FormatOpt
 from cli.options import (
     DEFAULT_MODEL_ID,
     BatchOpt,
@@ -52,9 +53,7 @@ class DraftSummary:
 def draft(
     document: Annotated[
         Path,
-        typer.Argument(
-            help="Chinese document (UTF-8 or GB18030, .md or .txt).", metavar="DOCUMENT"
-        ),
+        typer.Argument(help=f"Chinese document: {DOCUMENT_HELP}.", metavar="DOCUMENT"),
     ],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Project file to write (bitext-project/1 JSON).")
@@ -73,6 +72,7 @@ def draft(
     ] = False,
     quiet: Quiet = False,
     overwrite: Overwrite = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """Segment DOCUMENT and draft every sentence; no alignment to a reference, no TMX."""
     from align.formats.project_json import write_project
@@ -80,7 +80,7 @@ def draft(
     started = time.perf_counter()
     check_outputs({"-o": output}, [document])
     check_review_kept(output, overwrite)
-    source = load_document(document, "zh", quiet)
+    source = load_document(document, "zh", quiet, fmt)
     check_chinese(document, source.text)
     options = engine_options(
         model, engine, compute_type, beam, batch_size, max_length, threads, device, no_cache

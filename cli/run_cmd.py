@@ -15,7 +15,7 @@ from align.formats.units import lang_matches, normalise_lang
 from align.model import Project
 from align.pipeline import Document, build_project
 from align.qa import qa_project
-from align.textio import ensure_output_dir, read_text
+from align.textio import ensure_output_dir
 from align.tm import with_memory
 from cli.align_cmd import warn_partial
 from cli.common import (
@@ -31,6 +31,7 @@ from cli.common import (
     sentence_encoder,
     warn_if_sizes_differ,
 )
+from cli.inputs import DOCUMENT_HELP, Format, FormatOpt, load
 from cli.options import (
     DEFAULT_MODEL_ID,
     BatchOpt,
@@ -58,11 +59,8 @@ class RunOutputs:
     memories: MemoryReport
 
 
-def load_document(path: Path, lang: str, quiet: bool) -> Document:
-    loaded = read_text(path)
-    if loaded.encoding == "gb18030":
-        info(f"{path}: read as GB18030 (not UTF-8)", quiet)
-    return Document(loaded.text, str(path), lang)
+def load_document(path: Path, lang: str, quiet: bool, fmt: Format | None = None) -> Document:
+    return Document.read(load(path, quiet, fmt), lang)
 
 
 def target_lang(tgt_lang: str) -> str:
@@ -76,7 +74,7 @@ def target_lang(tgt_lang: str) -> str:
 def output_name(path: Path) -> str:
     """``seeds/x.zh.md`` → ``x``: drop the extension and a trailing language tag."""
     name = path.name
-    name = re.sub(r"\.(md|txt|text|markdown)$", "", name, flags=re.I)
+    name = re.sub(r"\.(md|txt|text|markdown|html?|xhtml|docx|pdf)$", "", name, flags=re.I)
     return re.sub(r"\.(zh|cn|zh-cn|zh-hans|zh-hant|chs|cht)$", "", name, flags=re.I) or "document"
 
 
@@ -101,9 +99,7 @@ def memory_paths(outdir: Path, name: str) -> dict[str, Path]:
 def run(
     document: Annotated[
         Path,
-        typer.Argument(
-            help="Chinese document (UTF-8 or GB18030, .md or .txt).", metavar="DOCUMENT"
-        ),
+        typer.Argument(help=f"Chinese document: {DOCUMENT_HELP}.", metavar="DOCUMENT"),
     ],
     reference: Annotated[
         Path | None,
@@ -133,6 +129,7 @@ def run(
     glossary: GlossaryOpt = None,
     overwrite: Overwrite = False,
     semantic: Semantic = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """Segment, draft with MarianMT, align; write NAME.bitext.json, NAME.tmx and NAME.mt.tmx.
 
@@ -143,9 +140,9 @@ def run(
     if semantic and reference is None:  # nothing to align: the drafts are the target
         raise typer.BadParameter("it only helps aligning; add --reference", param_hint="--semantic")
     terms = load_terms(glossary)  # QA runs only with a glossary; fail early on a bad one
-    source = load_document(document, "zh", quiet)
+    source = load_document(document, "zh", quiet, fmt)
     check_chinese(document, source.text)
-    ref_doc = load_document(reference, tgt_lang, quiet) if reference else None
+    ref_doc = load_document(reference, tgt_lang, quiet, fmt) if reference else None
     if reference is not None and ref_doc is not None and lang_matches("en", tgt_lang):
         check_english(reference, ref_doc.text)
         warn_if_sizes_differ(document, source.text, reference, ref_doc.text)

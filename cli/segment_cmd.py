@@ -10,11 +10,11 @@ from typing import Annotated
 import regex
 import typer
 
+from align.documents import segment_document
 from align.formats.project_json import side_to_dict
 from align.model import Segment, Side
-from align.segment import segment as split_text
-from align.textio import read_text
-from cli.common import Quiet, info, looks_chinese
+from cli.common import Quiet, looks_chinese
+from cli.inputs import DOCUMENT_HELP, FormatOpt, load
 
 _LINE_BREAK = regex.compile(r"\s*\n\s*")
 
@@ -31,14 +31,13 @@ def segments_json(segments: list[Segment], lang: str, path: str) -> str:
 
 
 def one_line(seg: Segment, lang: str) -> str:
-    """A hard-wrapped sentence printed on one line: CJK joins its lines, English with a space."""
+    """A sentence with a line break (hard-wrapped Markdown) on one line: CJK joins its lines,
+    English with a space."""
     return _LINE_BREAK.sub("" if lang == "zh" else " ", seg.text)
 
 
 def segment(
-    file: Annotated[
-        Path, typer.Argument(help="Text or Markdown file (UTF-8 or GB18030).", metavar="FILE")
-    ],
+    file: Annotated[Path, typer.Argument(help=f"The document: {DOCUMENT_HELP}.", metavar="FILE")],
     lang: Annotated[
         Lang | None,
         typer.Option(
@@ -57,13 +56,12 @@ def segment(
         typer.Option("--split-semicolons", help="Also end a segment at ；/; (long enumerations)."),
     ] = False,
     quiet: Quiet = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """Split FILE into sentences and print one per line (headings included, without their #)."""
-    loaded = read_text(file)
-    if loaded.encoding == "gb18030":
-        info(f"{file}: read as GB18030 (not UTF-8)", quiet)
-    code = (lang or (Lang.zh if looks_chinese(loaded.text) else Lang.en)).value
-    segments = split_text(loaded.text, code, split_semicolons=split_semicolons)
+    document = load(file, quiet, fmt)
+    code = (lang or (Lang.zh if looks_chinese(document.text) else Lang.en)).value
+    segments = segment_document(document, code, split_semicolons=split_semicolons)
     if as_json:
         typer.echo(segments_json(segments, code, str(file)))
     elif segments:

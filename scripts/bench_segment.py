@@ -7,6 +7,7 @@ of a boundary (or drops one) is scored the same. The end of the text is not a bo
 
     python scripts/bench_segment.py [BENCH_DIR] [--json]
     python scripts/bench_segment.py --throughput     # MB/s on generated Chinese, 1 MB and 5 MB
+    python scripts/bench_segment.py --rewrap         # the raw texts hard-wrapped, then repaired
 
 BENCH_DIR defaults to ``$BITEXT_BENCH_DIR`` or ``../shared/benchmarks/mac-dev``. The texts are
 copyrighted: they are read at run time and never copied.
@@ -20,7 +21,9 @@ import json
 import os
 import random
 import sys
+import textwrap
 import time
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,6 +143,68 @@ def pysbd_spans(text: str, lang: str) -> list[tuple[int, int]]:
     return spans
 
 
+def wrapped_spans(text: str, lang: str) -> list[tuple[int, int]]:
+    """bitext on ``text`` re-wrapped as a PDF copy would be (:func:`rewrap`), read back through
+    the document reader's hard-wrap repair; spans are mapped back onto ``text``."""
+    from align.documents.text import read_text_document
+
+    document = read_text_document(rewrap(text, lang).encode("utf-8"), "rewrapped", "text")
+    spans = bitext_spans(document.text, lang)
+    return _spans_in(text, document.text, spans)
+
+
+def _spans_in(original: str, repaired: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of ``repaired`` as spans of ``original``, matching characters other than spaces
+    and hyphens (the repair may drop a line-end hyphen or the space at a line break)."""
+    keep = [i for i, ch in enumerate(original) if not (ch.isspace() or ch == "-")]
+    index = [0, *itertools.accumulate(0 if ch.isspace() or ch == "-" else 1 for ch in repaired)]
+    if len(keep) != index[-1]:
+        raise ValueError("the repaired text lost or gained characters")
+    return [
+        (
+            keep[index[a]] if index[a] < len(keep) else len(original),
+            keep[index[b] - 1] + 1 if index[b] else 0,
+        )
+        for a, b in spans
+    ]
+
+
+WRAP_WIDTH = {"zh": 40, "en": 70}
+PAGE_LINES = 40
+
+
+def hard_wrap(paragraph: str, width: int, lang: str) -> list[str]:
+    """English breaks at spaces and after hyphens (``textwrap``); Chinese anywhere, each line
+    filled to ``width`` display columns (a Han character is two)."""
+    if lang != "zh":
+        return textwrap.wrap(paragraph, width)
+    lines, line, used = [], "", 0
+    for ch in paragraph:
+        cols = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + cols > width:
+            lines.append(line.rstrip())
+            line, used = "", 0
+        if line or ch != " ":
+            line, used = line + ch, used + cols
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def rewrap(text: str, lang: str, width: int | None = None, every: int = PAGE_LINES) -> str:
+    """``text`` hard-wrapped at ``width`` columns (40 for Chinese, 70 for English) in pages of
+    ``every`` lines, each page opening with a running header and closing with its number."""
+    width = width or WRAP_WIDTH[lang]
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        lines.extend([*hard_wrap(paragraph, width, lang), ""] if paragraph.strip() else [""])
+    header = "中华人民共和国外交部文件" if lang == "zh" else "Benchmark texts, re-wrapped"
+    out = []
+    for page, first in enumerate(range(0, len(lines), every), start=1):
+        out += [header, "", *lines[first : first + every], "", f"- {page} -", ""]
+    return "\n".join(out)
+
+
 TOOLS: dict[str, Splitter] = {"bitext": bitext_spans, "pysbd": pysbd_spans}
 
 
@@ -158,10 +223,10 @@ def evaluate(docs: Sequence[Doc], tools: dict[str, Splitter] | None = None) -> l
 
 
 def format_table(scores: Sequence[Score]) -> str:
-    lines = [f"{'tool':<8} {'lang':<4} {'P':>7} {'R':>7} {'F1':>7} {'tp':>6} {'fp':>5} {'fn':>5}"]
+    lines = [f"{'tool':<9} {'lang':<4} {'P':>7} {'R':>7} {'F1':>7} {'tp':>6} {'fp':>5} {'fn':>5}"]
     for s in scores:
         lines.append(
-            f"{s.tool:<8} {s.lang:<4} {s.precision:7.4f} {s.recall:7.4f} {s.f1:7.4f}"
+            f"{s.tool:<9} {s.lang:<4} {s.precision:7.4f} {s.recall:7.4f} {s.f1:7.4f}"
             f" {s.tp:6d} {s.fp:5d} {s.fn:5d}"
         )
     return "\n".join(lines)
@@ -230,6 +295,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--throughput", action="store_true", help="measure MB/s on generated Chinese instead"
     )
+    parser.add_argument(
+        "--rewrap",
+        action="store_true",
+        help="bitext on the raw texts as given and re-wrapped (zh 40, en 70 columns, a header"
+        " and a page number every 40 lines) through the hard-wrap repair",
+    )
     args = parser.parse_args(argv)
     if args.throughput:
         for size, wall, cpu in throughput():
@@ -239,7 +310,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not bench_dir.is_dir():
         print(f"bench_segment: {bench_dir}: no such folder; pass BENCH_DIR", file=sys.stderr)
         return 1
-    scores = evaluate(load_docs(bench_dir))
+    tools = {"bitext": bitext_spans, "rewrapped": wrapped_spans} if args.rewrap else None
+    scores = evaluate(load_docs(bench_dir), tools)
     if args.json:
         print(json.dumps([s.as_dict() for s in scores], indent=2))
     else:

@@ -12,6 +12,7 @@ What the writer guarantees, because real readers depend on it:
   ``edited``, ``tm`` or ``mt`` (the model, ``id@revision``, in ``x-mt-model``), and ``x-status``
   is ``pending``, ``accepted`` or ``edited``. Which units a TMX gets at all (no raw MT, no
   empty side, unless asked) is ``align.formats.filters``' business.
+  ``x-paragraph`` is the source paragraph (0-based, as in the project) the unit opens in.
 - Characters XML 1.0 forbids (most C0 controls, U+FFFE/U+FFFF) are removed with a warning;
   everything else, including tab, CR, LF and astral characters, round-trips exactly.
 - A side longer than 2,000 characters (UTF-16 code units, as Trados counts) is kept whole,
@@ -175,6 +176,8 @@ def _tu(template: etree._Element, unit: Unit, warnings: list[str]) -> etree._Ele
         extras.append(("prop", {"type": "x-qa"}, ";".join(unit.flags)))
     if unit.document:
         extras.append(("prop", {"type": "x-document"}, unit.document))
+    if unit.paragraph is not None:  # the source paragraph: review in context, rebuild layout
+        extras.append(("prop", {"type": "x-paragraph"}, str(unit.paragraph)))
     too_long = [
         side
         for side, text in (("source", unit.source), ("target", unit.target))
@@ -341,7 +344,12 @@ def _unit(
         document=props.get("x-document", ""),
         changed_by=tu.get("changeid", ""),
         changed_at=_iso_from_tmx_date(tu.get("changedate", "")),
+        paragraph=_paragraph(props.get("x-paragraph")),
     )
+
+
+def _paragraph(value: str | None) -> int | None:
+    return int(value) if value and value.strip().isdigit() else None
 
 
 def _iso_from_tmx_date(value: str) -> str:

@@ -62,6 +62,7 @@ class Unit:
     document: str = ""
     changed_by: str = ""  # the last reviewer decision's who and when (ISO 8601), if any
     changed_at: str = ""
+    paragraph: int | None = None  # the source document's paragraph (0-based) the unit opens in
 
     @property
     def origin_label(self) -> str:
@@ -146,9 +147,10 @@ def project_units(project: Project, selection: Sequence[int] | None = None) -> I
     indexes: Iterable[int] = range(len(project.beads)) if selection is None else selection
     for index in indexes:
         bead = project.beads[index]
+        source = project.source_text(bead)
         yield Unit(
             id=index + 1,
-            source=project.source_text(bead),
+            source=source,
             target=project.target_text(bead),
             score=bead.score,
             status=bead.status,
@@ -161,6 +163,7 @@ def project_units(project: Project, selection: Sequence[int] | None = None) -> I
             document=document,
             changed_by=bead.history[-1].who if bead.history else "",
             changed_at=bead.history[-1].when if bead.history else "",
+            paragraph=project.source.segments[bead.source[0]].paragraph if source else None,
         )
 
 
@@ -239,8 +242,8 @@ def project_from_units(
     models: dict[str, None] = {}
     documents: dict[str, None] = {}
     for unit in units:
-        src_ids = _add_segment(src, unit.source)
-        tgt_ids = _add_segment(tgt, unit.target)
+        src_ids = _add_segment(src, unit.source, unit.paragraph)
+        tgt_ids = _add_segment(tgt, unit.target, unit.paragraph)
         model_id, _, fingerprint = unit.model.rpartition("@")
         if src_ids:
             draft = None
@@ -285,11 +288,13 @@ def _history(unit: Unit) -> tuple[Edit, ...]:
     return (Edit("import", unit.changed_by, unit.changed_at),)
 
 
-def _add_segment(segments: list[Segment], text: str) -> tuple[int, ...]:
+def _add_segment(segments: list[Segment], text: str, paragraph: int | None) -> tuple[int, ...]:
+    """A unit's text as one segment; its paragraph is the file's (``x-paragraph``), else its own."""
     if not text:
         return ()
     start = segments[-1].end + 1 if segments else 0
-    segments.append(Segment(len(segments), text, len(segments), start, start + len(text)))
+    para = len(segments) if paragraph is None else paragraph
+    segments.append(Segment(len(segments), text, para, start, start + len(text)))
     return (len(segments) - 1,)
 
 
