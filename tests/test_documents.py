@@ -332,7 +332,8 @@ def test_run_on_a_word_file_keeps_paragraphs_into_the_project_and_tmx(
         "（三）",
         "（四）",
     ]
-    tus = etree.parse(str(out / "communique.tmx")).getroot().iter("tu")
+    # no reference: every unit is an unreviewed MT draft, so all of them go to NAME.mt.tmx
+    tus = etree.parse(str(out / "communique.mt.tmx")).getroot().iter("tu")
     paragraphs = [int(tu.findtext("prop[@type='x-paragraph']")) for tu in tus]
     assert paragraphs == [s["paragraph"] for s in segments]
     assert paragraphs[-1] == 22
