@@ -34,6 +34,7 @@ from cli.options import (
     engine_options,
 )
 from cli.run_cmd import load_document
+from cli.tm_cmd import TmOpt, TmThresholdOpt, with_memories
 from models.factory import make_translator
 
 
@@ -68,6 +69,8 @@ def draft(
     threads: ThreadsOpt = None,
     device: DeviceOpt = "auto",
     no_cache: NoCacheOpt = False,
+    tm: TmOpt = None,
+    tm_threshold: TmThresholdOpt = 75,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
     ] = False,
@@ -78,14 +81,14 @@ def draft(
     from align.formats.project_json import write_project
 
     started = time.perf_counter()
-    check_outputs({"-o": output}, [document])
+    check_outputs({"-o": output}, [document, *(tm or [])])
     check_review_kept(output, overwrite)
     source = load_document(document, "zh", quiet)
     check_chinese(document, source.text)
     options = engine_options(
         model, engine, compute_type, beam, batch_size, max_length, threads, device, no_cache
     )
-    translator = make_translator(options)
+    translator = with_memories(make_translator(options), tm, tm_threshold, "en", None, quiet)
     with progress_bars(quiet) as progress:
         project = build_project(source, translator, None, progress)
     write_project(output, project)

@@ -17,7 +17,6 @@ from align.model import Project
 from align.pipeline import Document, build_project
 from align.qa import qa_project
 from align.textio import ensure_output_dir, read_text
-from align.tm import with_memory
 from cli.common import (
     Overwrite,
     Quiet,
@@ -45,6 +44,7 @@ from cli.options import (
     engine_options,
 )
 from cli.qa_cmd import GlossaryOpt, load_terms
+from cli.tm_cmd import TmOpt, TmThresholdOpt, with_memories
 from models.factory import make_translator
 
 
@@ -109,10 +109,8 @@ def run(
     device: DeviceOpt = "auto",
     no_cache: NoCacheOpt = False,
     tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language tag.")] = "en",
-    tm: Annotated[
-        Path | None,
-        typer.Option("--tm", help="TMX memory: exact matches replace MT (bead origin tm)."),
-    ] = None,
+    tm: TmOpt = None,
+    tm_threshold: TmThresholdOpt = 75,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
     ] = False,
@@ -137,7 +135,7 @@ def run(
     name = output_name(document)
     check_outputs(
         {"project": outdir / f"{name}.bitext.json", "TMX": outdir / f"{name}.tmx"},
-        [document, reference, tm, glossary],
+        [document, reference, *(tm or []), glossary],
     )
     check_review_kept(outdir / f"{name}.bitext.json", overwrite)
     options = engine_options(
@@ -145,8 +143,8 @@ def run(
     )
     encoder = sentence_encoder(semantic and reference is not None, cache=not no_cache)
     translator = make_translator(options)
-    if tm is not None:  # exact TM matches are drafted from the memory, never by the model
-        translator = with_memory(translator, tm, "zh", tgt_lang)
+    # exact TM matches are drafted from the memory, never by the model; fuzzy ones ride along
+    translator = with_memories(translator, tm, tm_threshold, tgt_lang, terms, quiet)
     with progress_bars(quiet) as progress:
         project = build_project(source, translator, ref_doc, progress, encoder)
     if terms is not None:
