@@ -131,3 +131,18 @@ def open_memory(
     except OSError:  # a read-only cache costs speed next time, never the run
         pass
     return index
+
+
+def open_memories(
+    paths: list[Path], tgt_lang: str = "en", on_build: Callable[[str], None] | None = None
+) -> tuple[MemoryIndex, ...]:
+    """Each memory's index; two memories may not share a name (matches say where they came from)."""
+    opened = tuple(open_memory(p, tgt_lang, on_build) for p in paths)
+    names = [m.name for m in opened]
+    for name in names:
+        if names.count(name) > 1:
+            raise InputError(
+                f"two memories are both called {name}; rename one so that every match says "
+                "which memory it came from"
+            )
+    return opened

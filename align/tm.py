@@ -200,18 +200,12 @@ def with_memory(
 ) -> TmTranslator:
     """Open (index once, then from the cache) each memory and wrap ``engine`` with them."""
     from align.errors import InputError
-    from align.memory import open_memory
+    from align.memory import open_memories
 
-    paths = [memories] if isinstance(memories, (str, Path)) else list(memories)
     if not lang_is_chinese(src_lang):
         raise InputError(f"memories are matched on Chinese sources, not {src_lang}")
-    opened = tuple(open_memory(Path(p), tgt_lang, on_build) for p in paths)
-    names = [m.name for m in opened]
-    if len(set(names)) != len(names):
-        raise InputError(
-            f"two memories are both called {next(n for n in names if names.count(n) > 1)}; "
-            "rename one so matches say which memory they came from"
-        )
+    paths = [memories] if isinstance(memories, (str, Path)) else list(memories)
+    opened = open_memories([Path(p) for p in paths], tgt_lang, on_build)
     return TmTranslator(engine, opened, threshold, glossary)
 
 

@@ -34,7 +34,7 @@ from cli.options import (
     engine_options,
 )
 from cli.run_cmd import load_document
-from cli.tm_cmd import TmOpt, TmThresholdOpt, with_memories
+from cli.tm_cmd import TmOpt, TmThresholdOpt, open_memories, with_memories
 from models.factory import make_translator
 
 
@@ -88,7 +88,8 @@ def draft(
     options = engine_options(
         model, engine, compute_type, beam, batch_size, max_length, threads, device, no_cache
     )
-    translator = with_memories(make_translator(options), tm, tm_threshold, "en", None, quiet)
+    memories = open_memories(tm, "en", quiet)
+    translator = with_memories(make_translator(options), memories, tm_threshold, None)
     with progress_bars(quiet) as progress:
         project = build_project(source, translator, None, progress)
     write_project(output, project)

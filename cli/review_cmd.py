@@ -101,13 +101,14 @@ def print_list(project: Project, order: tuple[int, ...], as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    table = Table("id", "score", "status", "flags", "source", "target", show_lines=False)
+    table = Table("id", "score", "status", "tm", "flags", "source", "target", show_lines=False)
     style = {"high": "green", "medium": "yellow", "low": "red"}
     for row in rows:
         table.add_row(
             str(row["id"]),
             f"[{style[row['band']]}]{row['score']:.2f}[/]",
             row["status"],
+            "" if row["tm_percent"] is None else f"{row['tm_percent']}%",
             ", ".join(row["flags"]),
             row["source"],
             row["target"],
@@ -171,6 +172,7 @@ def review(
     """Review pairs one at a time, least certain first; every decision is saved at once.
 
     In the session type a command and Enter: a accept, r reject, e edit, E edit in $EDITOR,
+    t take the memory match,
     m+/m- merge with next/previous, s split, >s <s >t <t move a sentence to a neighbour,
     c comment, u undo, n/p/j N move around, q quit, ? help.
     """

@@ -44,7 +44,7 @@ from cli.options import (
     engine_options,
 )
 from cli.qa_cmd import GlossaryOpt, load_terms
-from cli.tm_cmd import TmOpt, TmThresholdOpt, with_memories
+from cli.tm_cmd import TmOpt, TmThresholdOpt, open_memories, with_memories
 from models.factory import make_translator
 
 
@@ -141,10 +141,11 @@ def run(
     options = engine_options(
         model, engine, compute_type, beam, batch_size, max_length, threads, device, no_cache
     )
+    memories = open_memories(tm, tgt_lang, quiet)
     encoder = sentence_encoder(semantic and reference is not None, cache=not no_cache)
     translator = make_translator(options)
     # exact TM matches are drafted from the memory, never by the model; fuzzy ones ride along
-    translator = with_memories(translator, tm, tm_threshold, tgt_lang, terms, quiet)
+    translator = with_memories(translator, memories, tm_threshold, terms)
     with progress_bars(quiet) as progress:
         project = build_project(source, translator, ref_doc, progress, encoder)
     if terms is not None:

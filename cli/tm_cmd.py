@@ -13,6 +13,7 @@ from cli.common import Quiet, info
 
 if TYPE_CHECKING:
     from align.qa.glossary import Glossary
+    from align.tm import Memory
     from models.base import Translator
 
 TmOpt = Annotated[
@@ -36,28 +37,27 @@ TmThresholdOpt = Annotated[
 ]
 
 
+def open_memories(memories: list[Path] | None, tgt_lang: str, quiet: bool) -> tuple[Memory, ...]:
+    """Before the model loads: a bad memory must not cost a model load (indexed once, cached)."""
+    if not memories:
+        return ()
+    from align.memory import open_memories as open_all
+
+    return open_all(list(memories), tgt_lang, lambda message: info(message, quiet))
+
+
 def with_memories(
     translator: Translator,
-    memories: list[Path] | None,
+    memories: tuple[Memory, ...],
     threshold: int,
-    tgt_lang: str,
     glossary: Glossary | None,
-    quiet: bool,
 ) -> Translator:
-    """``translator`` wrapped by the memories, when any are given (indexed once, then cached)."""
+    """``translator`` answering exact matches from ``memories``, fuzzy ones beside its drafts."""
     if not memories:
         return translator
-    from align.tm import with_memory
+    from align.tm import TmTranslator
 
-    return with_memory(
-        translator,
-        memories,
-        "zh",
-        tgt_lang,
-        threshold=threshold,
-        glossary=glossary,
-        on_build=lambda message: info(message, quiet),
-    )
+    return TmTranslator(translator, memories, threshold, glossary)
 
 
 app = typer.Typer(
