@@ -17,9 +17,7 @@ from align.review.stats import bead_match
 
 def match_label(match: TmMatch) -> Text:
     style = "bold green" if match.percent >= 100 else "bold yellow"
-    label = Text(f"TM {match.percent}%", style=style)
-    label.append(f" {match.memory}", style="dim")
-    return label
+    return Text(f"TM {match.percent}%", style=style)
 
 
 def match_rows(project: Project, bead: Bead) -> list[tuple[Text | str, Text]]:
@@ -28,6 +26,7 @@ def match_rows(project: Project, bead: Bead) -> list[tuple[Text | str, Text]]:
     if match is None:
         return []
     target = Text(match.target)
+    target.append(f"  ({match.memory})", style="dim")
     if match.repaired:
         target.append(f"  (repaired: {'; '.join(match.repairs)})", style="italic cyan")
     rows: list[tuple[Text | str, Text]] = [(match_label(match), target)]
