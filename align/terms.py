@@ -32,11 +32,13 @@ from align.qa.glossary import Glossary, Term
 PRIOR = 0.25
 MAX_ZH_WORDS = 3
 MAX_EN_WORDS = 4
+_CLASSIFIERS = frozenset("颗只条张位名件种把座辆")  # 颗卫星 is no term; 三颗卫星 may be
 _EDGE_STOP = frozenset(
     "的了和与及在是对为等并也将以把被于之而或其这那有个不就都又还着过到从向给让使所该各每"
 )
 _HAN_RUN = regex.compile(r"\p{Han}+")
 _EN_WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*")
+_POSSESSIVE = regex.compile(r"['’]s$")
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ def zh_ngrams(text: str, lex: dict[str, frozenset[str]]) -> set[str]:
                     continue
                 if gram[0][0] in _EDGE_STOP or gram[-1][-1] in _EDGE_STOP:
                     continue
+                if gram[0] in _CLASSIFIERS or (len(gram[0]) == 2 and gram[0][0] in _CLASSIFIERS):
+                    continue
                 if n == 1 and len(joined) < 2:
                     continue
                 found.add(joined)
@@ -74,7 +78,8 @@ def zh_ngrams(text: str, lex: dict[str, frozenset[str]]) -> set[str]:
 
 def en_ngrams(text: str) -> dict[str, str]:
     """Lower-case English n-grams of one target → the surface form seen (for the output)."""
-    words = _EN_WORD.findall(text)
+    raw = _EN_WORD.findall(text)
+    words = [_POSSESSIVE.sub("", w) for w in raw]
     lower = [w.lower() for w in words]
     found: dict[str, str] = {}
     for i in range(len(words)):
@@ -83,6 +88,8 @@ def en_ngrams(text: str) -> dict[str, str]:
         for n in range(1, MAX_EN_WORDS + 1):
             if i + n > len(words):
                 break
+            if n > 1 and raw[i + n - 2] != words[i + n - 2]:
+                break  # "Zhou Rui's wife": a possessive ends a term
             last = lower[i + n - 1]
             if last in STOPWORDS or len(last) < 2:
                 continue
@@ -150,6 +157,11 @@ def _best_english(
     if best is None or best[1] < 0.1:
         return None
     value, dice, en = best
+    longer = _longer_form(en, together)
+    if longer != en:  # "Chen Qingyang" where the best single word was "Chen"
+        en = longer
+        dice = 2 * together[en] / (len(units) + en_df[en])
+        value = dice * (1 + PRIOR if glosses & set(english_stems(en)) else 1)
     prior = bool(glosses & set(english_stems(en)))
     example = next(u for u in units if en in en_sets[u])
     return TermCandidate(
@@ -162,6 +174,15 @@ def _best_english(
         score=round(value * math.log2(1 + len(units)), 3),
         example=pairs[example],
     )
+
+
+def _longer_form(en: str, together: Counter[str]) -> str:
+    """The longest n-gram holding ``en`` that still comes with the term in 85% of its units:
+    full names and multi-word terms, which Dice alone under-rates (their parts recur more)."""
+    base = together[en]
+    padded = f" {en} "
+    forms = [e for e, co in together.items() if co >= 0.85 * base and padded in f" {e} "]
+    return max(forms, key=lambda e: (len(e.split()), together[e]))
 
 
 def _gloss_stems(zh: str, lex: dict[str, frozenset[str]]) -> set[str]:

@@ -133,19 +133,40 @@ class MemoryIndex:
         theta = threshold / 100
         d_max = math.floor((1 - theta) / theta * len(key) + 1e-9)
         need = max(1, len(grams) - 2 * d_max)
-        lists = sorted((self._postings(g) for g in grams), key=len)
+        lists = self._lists(grams)
         head = lists[: len(lists) - need + 1]
-        found, counts = _counted(np.concatenate(head))
-        for tail in lists[len(head) :]:
-            if len(found) == 0 or len(tail) == 0:
-                continue
-            at = np.minimum(np.searchsorted(tail, found), len(tail) - 1)
-            counts += tail[at] == found
-        keep = counts >= need
-        found = found[keep]
+        tail = lists[len(head) :]
+        ids = self.a["gram_ids"]
+        head_size = sum(b - a for a, b in head)
+        if sum(b - a for a, b in tail) <= 4 * head_size:  # cheaper to count everything at once
+            found, counts = _counted(np.concatenate([ids[a:b] for a, b in lists]))
+        else:
+            found, counts = _counted(np.concatenate([ids[a:b] for a, b in head]))
+            for left, (a, b) in zip(range(len(tail) - 1, -1, -1), tail, strict=True):
+                alive = counts + left + 1 >= need  # can still reach ``need``: keep checking
+                found, counts = found[alive], counts[alive]
+                if len(found) == 0:
+                    break
+                posting = ids[a:b]
+                at = np.minimum(np.searchsorted(posting, found), len(posting) - 1)
+                counts += posting[at] == found
+        found = found[counts >= need]
         length = self.lengths[found]
         fits = (length >= theta * len(key) - 1e-9) & (length * theta <= len(key) + 1e-9)
         return found[fits]
+
+    def _lists(self, grams: list[int]) -> list[tuple[int, int]]:
+        """Each bigram's postings as (start, end) in ``gram_ids``, shortest first."""
+        keys, ptr = self.a["gram_keys"], self.a["gram_ptr"]
+        wanted = np.array(grams, dtype=np.uint64)
+        at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+        if len(keys) == 0:
+            return [(0, 0)] * len(grams)
+        present = keys[at] == wanted
+        starts = np.where(present, ptr[at], 0)
+        ends = np.where(present, ptr[at + 1], 0)
+        order = np.argsort(ends - starts, kind="stable")
+        return [(int(starts[k]), int(ends[k])) for k in order]
 
     def fuzzy(self, key: str, threshold: int, limit: int = 3) -> list[Hit]:
         """The best units at or above ``threshold`` percent, best first (ties: memory order)."""
@@ -193,7 +214,8 @@ class MemoryIndex:
         if len(q) == 1:
             at = np.flatnonzero(self.a["src_chars"] == ord(q))
             return _sorted_unique(np.searchsorted(self.a["src_off"], at, "right") - 1)
-        lists = sorted((self._postings(g) for g in _bigrams(q)), key=len)
+        ids = self.a["gram_ids"]
+        lists = [ids[a:b] for a, b in self._lists(_bigrams(q))]
         units = lists[0]
         for other in lists[1:]:
             if len(units) == 0:
