@@ -60,5 +60,12 @@ def terms(
         write_glossary_tsv(output, glossary)
     elif output is None and not as_json:
         typer.echo(format_glossary_tsv(glossary), nl=False)
-    where = f" → {output}" if output is not None and found else ""
+    if not found:
+        info(
+            f"no term candidates in {len(pairs):,} units (a term must recur: try --min-count 2 "
+            "or a larger memory)",
+            quiet,
+        )
+        return
+    where = f" → {output}" if output is not None else ""
     info(f"{len(found)} term candidates from {len(pairs):,} units{where}", quiet)
