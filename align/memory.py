@@ -13,6 +13,7 @@ one is never indexed twice.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,6 +122,8 @@ def open_memory(
     found = MemoryIndex.load(folder, path.name)
     if found is not None:
         return found
+    if folder.exists():  # damaged or from another bitext: rebuilt, never trusted
+        shutil.rmtree(folder, ignore_errors=True)
     units = read_memory(path, tgt_lang)
     if on_build is not None:
         on_build(f"{path}: indexing {len(units.sources):,} units (once; kept in the cache)")

@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import regex
 
+from align.fuzzy import similarity
 from align.tm import match_key
 
 INDEX_VERSION = 1
@@ -184,8 +185,6 @@ class MemoryIndex:
             score_cutoff=threshold / 100 - 1e-9,
             limit=max(limit * 4, 16),
         )
-        from align.fuzzy import similarity
-
         hits = [
             Hit(int(found[k]), texts[k], self.target(int(found[k])), similarity(key, texts[k]))
             for _, _, k in scored

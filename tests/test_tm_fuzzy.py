@@ -142,6 +142,9 @@ def test_index_is_built_once_and_reused_from_the_cache(
     assert second.target(4) == doc.EN[4]
     folders = list((tmp_path / "cache" / "tm").iterdir())
     assert [f.name for f in folders] == [first.digest]  # no temporary folder left behind
+    (folders[0] / "gram_ids.npy").write_bytes(b"damaged")  # a damaged cache is rebuilt
+    assert len(open_memory(tmx, "en", built.append)) == 12 and len(built) == 2
+    assert open_memory(tmx, "en", built.append).digest == first.digest and len(built) == 2
     tmx.write_text(tmx.read_text(encoding="utf-8").replace("Moscow", "Moskva"), encoding="utf-8")
     assert open_memory(tmx, "en", built.append).digest != first.digest  # edited: re-indexed
 
