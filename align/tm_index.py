@@ -28,8 +28,8 @@ import os
 import shutil
 import tempfile
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -74,39 +74,53 @@ class Occurrence:
     end: int
 
 
+@dataclass(frozen=True)
+class IndexArrays:
+    """Everything an index holds, each array saved as ``<field>.npy``."""
+
+    src_chars: np.ndarray  # every unit's key, concatenated, as UTF-32 code points
+    src_off: np.ndarray  # unit i's key is src_chars[src_off[i]:src_off[i + 1]]
+    tgt_bytes: np.ndarray  # every target, concatenated, as UTF-8
+    tgt_off: np.ndarray
+    hash_sorted: np.ndarray  # key hashes, sorted; hash_order[k] is the unit of hash_sorted[k]
+    hash_order: np.ndarray
+    prev_hash: np.ndarray  # the neighbours' key hashes (0: none, or another file's unit)
+    next_hash: np.ndarray
+    gram_keys: np.ndarray  # distinct character pairs, sorted; postings in gram_ids[gram_ptr…]
+    gram_ptr: np.ndarray
+    gram_ids: np.ndarray
+    word_ptr: np.ndarray  # English word postings, one group per distinct word (hash order)
+    word_group: np.ndarray  # the group of each word of the sorted vocabulary
+    word_ids: np.ndarray
+
+
 class MemoryIndex:
     """The arrays of one memory; build with :func:`index_units`, store with :meth:`save`."""
 
-    FILES = (
-        "src_chars", "src_off", "tgt_bytes", "tgt_off", "hash_sorted", "hash_order",
-        "prev_hash", "next_hash", "gram_keys", "gram_ptr", "gram_ids", "word_ptr", "word_group",
-        "word_ids",
-    )  # fmt: skip
-
-    def __init__(self, name: str, arrays: dict[str, np.ndarray], vocab: list[str]) -> None:
+    def __init__(self, name: str, arrays: IndexArrays, vocab: list[str]) -> None:
         self.name = name
         self.digest = ""  # the cache key, when it came from a file (drafts' fingerprint)
         self.a = arrays
         self.vocab = vocab
-        self.lengths = np.diff(arrays["src_off"])
+        self.lengths = np.diff(arrays.src_off)
 
     def __len__(self) -> int:
-        return len(self.a["src_off"]) - 1
+        return len(self.a.src_off) - 1
 
     # --- unit access -------------------------------------------------------------------
     def source(self, i: int) -> str:
-        off = self.a["src_off"]
-        return self.a["src_chars"][off[i] : off[i + 1]].tobytes().decode("utf-32-le")
+        off = self.a.src_off
+        return self.a.src_chars[off[i] : off[i + 1]].tobytes().decode("utf-32-le")
 
     def target(self, i: int) -> str:
-        off = self.a["tgt_off"]
-        return self.a["tgt_bytes"][off[i] : off[i + 1]].tobytes().decode("utf-8")
+        off = self.a.tgt_off
+        return self.a.tgt_bytes[off[i] : off[i + 1]].tobytes().decode("utf-8")
 
     # --- exact and context matches ------------------------------------------------------
     def exact(self, key: str) -> list[int]:
         """Units whose key is exactly ``key``, in memory order."""
         h = np.uint64(key_hash(key))
-        sorted_, order = self.a["hash_sorted"], self.a["hash_order"]
+        sorted_, order = self.a.hash_sorted, self.a.hash_order
         lo = int(np.searchsorted(sorted_, h, "left"))
         hi = int(np.searchsorted(sorted_, h, "right"))
         return sorted(int(u) for u in order[lo:hi] if self.source(int(u)) == key)
@@ -115,17 +129,9 @@ class MemoryIndex:
         """Whether the unit's neighbours in the memory are the segment's neighbours."""
         prev = key_hash(prev_key) if prev_key else 0
         nxt = key_hash(next_key) if next_key else 0
-        return int(self.a["prev_hash"][unit]) == prev and int(self.a["next_hash"][unit]) == nxt
+        return int(self.a.prev_hash[unit]) == prev and int(self.a.next_hash[unit]) == nxt
 
     # --- fuzzy matches -------------------------------------------------------------------
-    def _postings(self, gram: int) -> np.ndarray:
-        keys = self.a["gram_keys"]
-        at = int(np.searchsorted(keys, np.uint64(gram)))
-        if at == len(keys) or int(keys[at]) != gram:
-            return self.a["gram_ids"][:0]
-        ptr = self.a["gram_ptr"]
-        return self.a["gram_ids"][ptr[at] : ptr[at + 1]]
-
     def candidates(self, key: str, threshold: int) -> np.ndarray:
         """Units that may reach ``threshold`` percent (a superset; see the module docstring)."""
         grams = _bigrams(key)
@@ -137,7 +143,7 @@ class MemoryIndex:
         lists = self._lists(grams)
         head = lists[: len(lists) - need + 1]
         tail = lists[len(head) :]
-        ids = self.a["gram_ids"]
+        ids = self.a.gram_ids
         head_size = sum(b - a for a, b in head)
         if sum(b - a for a, b in tail) <= 4 * head_size:  # cheaper to count everything at once
             found, counts = _counted(np.concatenate([ids[a:b] for a, b in lists]))
@@ -158,7 +164,7 @@ class MemoryIndex:
 
     def _lists(self, grams: list[int]) -> list[tuple[int, int]]:
         """Each bigram's postings as (start, end) in ``gram_ids``, shortest first."""
-        keys, ptr = self.a["gram_keys"], self.a["gram_ptr"]
+        keys, ptr = self.a.gram_keys, self.a.gram_ptr
         wanted = np.array(grams, dtype=np.uint64)
         at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
         if len(keys) == 0:
@@ -211,9 +217,9 @@ class MemoryIndex:
 
     def _search_source(self, q: str) -> np.ndarray:
         if len(q) == 1:
-            at = np.flatnonzero(self.a["src_chars"] == ord(q))
-            return _sorted_unique(np.searchsorted(self.a["src_off"], at, "right") - 1)
-        ids = self.a["gram_ids"]
+            at = np.flatnonzero(self.a.src_chars == ord(q))
+            return _sorted_unique(np.searchsorted(self.a.src_off, at, "right") - 1)
+        ids = self.a.gram_ids
         lists = [ids[a:b] for a, b in self._lists(_bigrams(q))]
         units = lists[0]
         for other in lists[1:]:
@@ -250,7 +256,7 @@ class MemoryIndex:
             if prefix
             else lo + (lo < len(self.vocab) and self.vocab[lo] == word)
         )
-        ptr, ids, group = self.a["word_ptr"], self.a["word_ids"], self.a["word_group"]
+        ptr, ids, group = self.a.word_ptr, self.a.word_ids, self.a.word_group
         parts = [ids[ptr[g] : ptr[g + 1]] for g in group[lo:hi]]
         if not parts:
             return np.empty(0, dtype=np.int64)
@@ -275,8 +281,8 @@ class MemoryIndex:
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
         try:
-            for name in self.FILES:
-                np.save(tmp / f"{name}.npy", self.a[name])
+            for name in _FIELDS:
+                np.save(tmp / f"{name}.npy", getattr(self.a, name))
             (tmp / "vocab.txt").write_text("\n".join(self.vocab), encoding="utf-8")
             meta = {"version": INDEX_VERSION, "name": self.name, "units": len(self)}
             (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
@@ -295,16 +301,21 @@ class MemoryIndex:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
             if meta.get("version") != INDEX_VERSION:
                 return None
-            arrays = {n: np.load(folder / f"{n}.npy", mmap_mode="r") for n in cls.FILES}
+            arrays = IndexArrays(
+                **{n: np.load(folder / f"{n}.npy", mmap_mode="r") for n in _FIELDS}
+            )
             text = (folder / "vocab.txt").read_text(encoding="utf-8")
         except (OSError, ValueError):
             return None
         vocab = text.split("\n") if text else []
-        if len(arrays["word_group"]) != len(vocab) or len(arrays["src_off"]) != meta["units"] + 1:
+        if len(arrays.word_group) != len(vocab) or len(arrays.src_off) != meta["units"] + 1:
             return None
         index = cls(name, arrays, vocab)
         index.digest = folder.name
         return index
+
+
+_FIELDS = tuple(f.name for f in fields(IndexArrays))
 
 
 def english_pattern(query: str) -> regex.Pattern[str] | None:
@@ -323,9 +334,6 @@ def english_pattern(query: str) -> regex.Pattern[str] | None:
 def _bigrams(key: str) -> list[int]:
     codes = [ord(c) for c in key]
     return list(dict.fromkeys((a << 21) | b for a, b in zip(codes, codes[1:], strict=False)))
-
-
-Progress = Callable[[int], None]
 
 
 def index_units(
@@ -350,8 +358,7 @@ def index_units(
     arrays |= _hash_arrays(keys, documents)
     arrays |= _gram_arrays(arrays["src_chars"], arrays["src_off"])
     vocab, word_arrays = _word_arrays(arrays["tgt_bytes"], arrays["tgt_off"])
-    arrays |= word_arrays
-    return MemoryIndex(name, arrays, vocab)
+    return MemoryIndex(name, IndexArrays(**arrays, **word_arrays), vocab)
 
 
 def _source_arrays(keys: list[str]) -> dict[str, np.ndarray]:

@@ -69,10 +69,10 @@ def test_concordance(
 ) -> None:
     """The commonest character pair and English word are the worst case: most hits."""
     sources, targets = memory
-    ptr = index.a["gram_ptr"]
-    top_gram = int(index.a["gram_keys"][int(np.argmax(np.diff(ptr)))])
-    group = np.diff(index.a["word_ptr"])
-    top_word = index.vocab[int(np.argmax(group[index.a["word_group"]]))]
+    ptr = index.a.gram_ptr
+    top_gram = int(index.a.gram_keys[int(np.argmax(np.diff(ptr)))])
+    group = np.diff(index.a.word_ptr)
+    top_word = index.vocab[int(np.argmax(group[index.a.word_group]))]
     text = {
         "commonest-zh": chr(top_gram >> 21) + chr(top_gram & 0x1FFFFF),
         "rare-zh": sources[7][5:11],
