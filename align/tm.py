@@ -114,6 +114,13 @@ def match_segments(
     return out
 
 
+def match_counts(drafts: Sequence[Draft | None]) -> tuple[int, int]:
+    """How many drafts came from a memory (100/101%) and how many carry a fuzzy match."""
+    exact = sum(1 for d in drafts if d is not None and d.engine == TM_ENGINE)
+    fuzzy = sum(1 for d in drafts if d is not None and d.engine != TM_ENGINE and d.matches)
+    return exact, fuzzy
+
+
 def _exact(
     key: str, prev: str | None, nxt: str | None, memories: Sequence[Memory]
 ) -> tuple[TmMatch, ...]:

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from align.pipeline import build_project
+from align.tm import match_counts
 from cli.common import (
     Overwrite,
     Quiet,
@@ -48,6 +49,8 @@ class DraftSummary:
     engine: str
     seconds: float
     project: str
+    tm_exact: int = 0  # drafted from a memory (100/101% matches)
+    tm_fuzzy: int = 0  # MT drafts with a fuzzy memory match beside them
 
 
 def draft(
@@ -101,11 +104,14 @@ def draft(
         engine=translator.engine,
         seconds=round(time.perf_counter() - started, 2),
         project=str(output),
+        tm_exact=match_counts(project.drafts)[0],
+        tm_fuzzy=match_counts(project.drafts)[1],
     )
     if as_json:
         typer.echo(json.dumps(asdict(summary)))
+    memory = f"; {summary.tm_exact} from memory, {summary.tm_fuzzy} fuzzy matches" if tm else ""
     info(
         f"{summary.segments} segments, {summary.drafts} drafts ({flagged} flagged) with "
-        f"{translator.engine} in {summary.seconds} s → {output}",
+        f"{translator.engine} in {summary.seconds} s{memory} → {output}",
         quiet,
     )

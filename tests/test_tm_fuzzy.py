@@ -217,8 +217,12 @@ def test_draft_with_a_memory_aligned_from_a_document(documents: Path, tiny_model
     aligned = bitext(["align", d / "old.zh.txt", d / "old.en.txt", "-o", d / "mem.bitext.json"])
     assert aligned.exit_code == 0, aligned.output
     args = ["draft", d / "new.zh.txt", "-o", d / "new.bitext.json", "--tm", d / "mem.bitext.json"]
-    result = bitext([*args, "--model", tiny_model, "--beam", "1", "--max-length", "8", "-q"])
+    result = bitext(
+        [*args, "--model", tiny_model, "--beam", "1", "--max-length", "8", "--json", "-q"]
+    )
     assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["tm_exact"], summary["tm_fuzzy"]) == (len(doc.ZH) - 5, 4)
     project = read_project(d / "new.bitext.json")
     origins = [b.origin for b in project.beads]
     changed = {doc.DATE, doc.NUMBER, doc.NAME, doc.WORD, doc.REWRITTEN}
