@@ -26,7 +26,9 @@ class BeadOrigin(StrEnum):
     MT = "mt"  # target is the machine draft of the source
     HUMAN = "human"  # target comes from a human reference translation, paired by the aligner
     EDITED = "edited"  # a reviewer changed the target text
-    TM = "tm"  # target taken from an exact translation-memory match
+    TM = (
+        "tm"  # target taken from a translation-memory match (exact, or a fuzzy one a reviewer took)
+    )
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,31 @@ class DecodingSettings:
 
 
 @dataclass(frozen=True)
+class TmMatch:
+    """A translation-memory unit offered for one segment, kept beside the draft, never in it.
+
+    ``percent`` is the similarity of ``source`` to the segment (``align.fuzzy``): 101 is an
+    exact match whose neighbours match too, 100 exact, below that fuzzy. ``repairs`` says what
+    was changed in ``target`` to fit the segment (``date 2002→2003``); empty when offered as is.
+    """
+
+    source: str
+    target: str
+    percent: int
+    memory: str
+    repairs: tuple[str, ...] = ()
+
+    @property
+    def repaired(self) -> bool:
+        return bool(self.repairs)
+
+
+@dataclass(frozen=True)
 class Draft:
-    """A machine draft of one source segment, traceable to the exact model that made it."""
+    """A draft of one source segment, traceable to the exact model (or memory) that made it.
+
+    ``matches`` holds the best memory matches, best first; a fuzzy one never replaces ``text``.
+    """
 
     text: str
     model: str
@@ -67,6 +92,7 @@ class Draft:
     engine: str
     settings: DecodingSettings = field(default_factory=DecodingSettings)
     flags: tuple[str, ...] = ()
+    matches: tuple[TmMatch, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,8 @@ def _register() -> None:
         run_cmd,
         segment_cmd,
         status_cmd,
+        terms_cmd,
+        tm_cmd,
     )
 
     app.command("run")(run_cmd.run)
@@ -122,6 +124,8 @@ def _register() -> None:
     app.command("align")(align_cmd.align_files)
     app.command("draft")(draft_cmd.draft)
     app.add_typer(models_cmd.app, name="models")
+    app.add_typer(tm_cmd.app, name="tm")
+    app.command("terms")(terms_cmd.terms)
 
 
 _register()

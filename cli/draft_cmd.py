@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from align.pipeline import build_project
+from align.tm import match_counts
 from cli.common import (
     Overwrite,
     Quiet,
@@ -35,6 +36,7 @@ from cli.options import (
     engine_options,
 )
 from cli.run_cmd import load_document
+from cli.tm_cmd import TmOpt, TmThresholdOpt, open_memories, with_memories
 from models.factory import ComputeType, Device, EngineChoice, make_translator
 
 
@@ -48,6 +50,8 @@ class DraftSummary:
     engine: str
     seconds: float
     project: str
+    tm_exact: int = 0  # drafted from a memory (100/101% matches)
+    tm_fuzzy: int = 0  # MT drafts with a fuzzy memory match beside them
 
 
 def draft(
@@ -67,6 +71,8 @@ def draft(
     threads: ThreadsOpt = None,
     device: DeviceOpt = Device.AUTO,
     no_cache: NoCacheOpt = False,
+    tm: TmOpt = None,
+    tm_threshold: TmThresholdOpt = 75,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
     ] = False,
@@ -78,14 +84,15 @@ def draft(
     from align.formats.project_json import write_project
 
     started = time.perf_counter()
-    check_outputs({"-o": output}, [document])
+    check_outputs({"-o": output}, [document, *(tm or [])])
     check_review_kept(output, overwrite)
     source = load_document(document, "zh", quiet, fmt)
     check_chinese(document, source.text)
     options = engine_options(
         model, engine, compute_type, beam, batch_size, max_length, threads, device, no_cache
     )
-    translator = make_translator(options)
+    memories = open_memories(tm, "en", quiet)
+    translator = with_memories(make_translator(options), memories, tm_threshold, None)
     with progress_bars(quiet) as progress:
         project = build_project(source, translator, None, progress)
     write_project(output, project)
@@ -97,11 +104,14 @@ def draft(
         engine=translator.engine,
         seconds=round(time.perf_counter() - started, 2),
         project=str(output),
+        tm_exact=match_counts(project.drafts)[0],
+        tm_fuzzy=match_counts(project.drafts)[1],
     )
     if as_json:
         typer.echo(json.dumps(asdict(summary)))
+    memory = f"; {summary.tm_exact} from memory, {summary.tm_fuzzy} fuzzy matches" if tm else ""
     info(
         f"{summary.segments} segments, {summary.drafts} drafts ({flagged} flagged) with "
-        f"{translator.engine} in {summary.seconds} s → {output}",
+        f"{translator.engine} in {summary.seconds} s{memory} → {output}",
         quiet,
     )

@@ -108,8 +108,8 @@ def print_list(project: Project, order: tuple[int, ...], as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    table = Table("id", "score", "status", "source / target", show_lines=True)
-    table.columns[3].overflow = "fold"
+    table = Table("id", "score", "status", "tm", "source / target", show_lines=True)
+    table.columns[4].overflow = "fold"
     style = {"high": "green", "medium": "yellow", "low": "red"}
     for row in rows:
         source_style = "bold cyan" if row["source_corrected"] else "bold"
@@ -118,7 +118,8 @@ def print_list(project: Project, order: tuple[int, ...], as_json: bool) -> None:
         if row["flags"]:
             pair.append("\n" + ", ".join(row["flags"]), style="magenta")
         score = Text(f"{row['score']:.2f}", style=style[row["band"]])
-        table.add_row(str(row["id"]), score, row["status"], pair)
+        tm = "" if row["tm_percent"] is None else f"{row['tm_percent']}%"
+        table.add_row(str(row["id"]), score, row["status"], tm, pair)
     Console(highlight=False).print(table)
 
 
@@ -179,9 +180,9 @@ def review(
     """Review pairs one at a time, least certain first; every decision is saved at once.
 
     In the session type a command and Enter: a accept, r reject, e edit (starts from the
-    current text), E edit in $EDITOR, es correct the source, m+/m- merge with next/previous,
-    s split, >s <s >t <t move a sentence to a neighbour, c comment, u undo, n/p/j N move
-    around, q quit, ? help.
+    current text), E edit in $EDITOR, es correct the source, t take the memory match,
+    m+/m- merge with next/previous, s split, >s <s >t <t move a sentence to a neighbour,
+    c comment, u undo, n/p/j N move around, q quit, ? help.
     """
     who = reviewer_name(reviewer)
     list_ = list_ or as_json

@@ -23,7 +23,8 @@ from align.model import Bead, BeadStatus, Project
 from align.review.journal import Recorder
 from align.review.ops import SideName
 from align.review.session import Action
-from align.review.stats import band, draft_text, flags, has_reference
+from align.review.stats import band, bead_match, draft_text, flags, has_reference
+from cli.review_match import match_rows
 
 HELP = """\
 Commands (type one, then Enter; with --single-key just press the keys):
@@ -37,6 +38,7 @@ Commands (type one, then Enter; with --single-key just press the keys):
              the first source sentence to the previous bead
   >t  <t     the same for target sentences
   c [TEXT]   comment (empty clears the note)
+  t          take the memory (TM) match instead of the draft
   u          undo the last change
   n, Enter   next        p  previous        j N  jump to position N
   q          quit (every decision is already saved)       ?  this help"""
@@ -61,6 +63,7 @@ _SIMPLE = {
     "a": Command("accept"),
     "r": Command("reject"),
     "u": Command("undo"),
+    "t": Command("take"),
     "q": Command("quit"),
     "?": Command("help"),
     "h": Command("help"),
@@ -124,6 +127,8 @@ def render(console: Console, project: Project, bead_index: int, position: str) -
         grid.add_row("MT draft", Text(draft_text(project, bead)))
     label = "reference" if reference else "MT draft"
     grid.add_row(label, _numbered(project, bead, "target"))
+    for label_cell, content in match_rows(project, bead):  # a memory match, under the draft
+        grid.add_row(label_cell, content)
     if bead.text is not None:
         grid.add_row("edited", Text(bead.text, style="cyan"))
     found = flags(project, bead)
@@ -153,7 +158,7 @@ ReadKey = Callable[[], str]
 EditText = Callable[[str], str | None]
 EditLine = Callable[[str, str], str]  # (prompt, current text) -> the line as changed
 
-_FIRST_KEYS = set("arunpqhE?\r\n")  # complete commands in one key
+_FIRST_KEYS = set("arunpqhtE?\r\n")  # complete commands in one key
 _KEY_LINES = {"S": "es"}  # single keys that stand for a longer command
 _SECOND_KEYS = {"m": "+-", ">": "st", "<": "st"}  # a second key completes these
 
@@ -206,6 +211,11 @@ class Loop:
         base = Action(command.name, bead=bead, who=self.who, when=when)
         if command.name in ("accept", "reject", "undo"):
             return base
+        if command.name == "take":
+            match = bead_match(project, project.beads[bead])
+            if match is None:
+                raise InputError("no memory match for this bead (run with --tm MEMORY)")
+            return replace(base, text=match.target)
         if command.name in ("edit", "editor", "edit-source"):
             return self._edit(command, base, project.beads[bead], project)
         if command.name == "comment":

@@ -16,7 +16,6 @@ from align.model import Project
 from align.pipeline import Document, build_project
 from align.qa import qa_project
 from align.textio import ensure_output_dir
-from align.tm import with_memory
 from cli.align_cmd import warn_partial
 from cli.common import (
     Overwrite,
@@ -47,6 +46,7 @@ from cli.options import (
     lang_tag,
 )
 from cli.qa_cmd import GlossaryOpt, load_terms
+from cli.tm_cmd import TmOpt, TmThresholdOpt, open_memories, with_memories
 from models.factory import ComputeType, Device, EngineChoice, make_translator
 
 if TYPE_CHECKING:
@@ -118,10 +118,8 @@ def run(
     tgt_lang: Annotated[
         str, typer.Option("--tgt-lang", callback=target_lang, help="Target language tag.")
     ] = "en",
-    tm: Annotated[
-        Path | None,
-        typer.Option("--tm", help="TMX memory: exact matches replace MT (bead origin tm)."),
-    ] = None,
+    tm: TmOpt = None,
+    tm_threshold: TmThresholdOpt = 75,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
     ] = False,
@@ -150,16 +148,17 @@ def run(
     name = output_name(document)
     check_outputs(
         {"project": outdir / f"{name}.bitext.json", **memory_paths(outdir, name)},
-        [document, reference, tm, glossary],
+        [document, reference, *(tm or []), glossary],
     )
     check_review_kept(outdir / f"{name}.bitext.json", overwrite)
     options = engine_options(
         model, engine, compute_type, beam, batch_size, max_length, threads, device, no_cache
     )
+    memories = open_memories(tm, tgt_lang, quiet)
     encoder = sentence_encoder(semantic and reference is not None, cache=not no_cache)
     translator = make_translator(options)
-    if tm is not None:  # exact TM matches are drafted from the memory, never by the model
-        translator = with_memory(translator, tm, "zh", tgt_lang)
+    # exact TM matches are drafted from the memory, never by the model; fuzzy ones ride along
+    translator = with_memories(translator, memories, tm_threshold, terms)
     with progress_bars(quiet) as progress:
         project = build_project(source, translator, ref_doc, progress, encoder)
     if terms is not None:

@@ -1,4 +1,7 @@
-"""Translation-memory leverage: exact matches replace MT and never reach the model."""
+"""Translation-memory leverage: exact matches replace MT and never reach the model.
+
+Fuzzy matches, repair, the index, concordance and terms: tests/test_tm_fuzzy.py.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from align.formats.project_json import read_project
 from align.formats.tmx import write_tmx
 from align.model import BeadOrigin, Draft
 from align.pipeline import Document, build_project
-from align.tm import TM_ENGINE, TmTranslator, build_index, tm_lookup, with_memory
+from align.tm import TM_ENGINE, TmTranslator, tm_lookup, with_memory
+from align.tm_index import index_units
 from cli.app import app
 from models.base import ProgressCallback
 from tests.test_formats_helpers import (
@@ -68,14 +72,15 @@ class FakeEngine:
 def test_tm_translator_sends_only_unmatched_sentences() -> None:
     engine = FakeEngine()
     ticks: list[int] = []
-    translator = TmTranslator(engine, build_index([("乙", "B from TM")]), "m.tmx", "abc")
+    translator = TmTranslator(engine, (index_units("m.tmx", ["乙"], ["B from TM"]),))
     drafts = translator.translate(["甲", "乙", "丙"], ticks.append)
     assert engine.seen == ["甲", "丙"]
     assert [d.text for d in drafts] == ["MT(甲)", "B from TM", "MT(丙)"]
     assert drafts[1].engine == TM_ENGINE and drafts[1].model == "tm:m.tmx"
+    assert drafts[1].matches[0].percent == 100  # its neighbours 甲, 丙 are not the memory's
     assert sum(ticks) == 3
     assert translator.model_id == "fake-mt" and translator.fingerprint == "fp1"
-    assert TmTranslator(engine, {}, "x").translate([]) == []
+    assert TmTranslator(engine, ()).translate([]) == []
 
 
 def test_pipeline_marks_tm_beads_and_skips_the_model(tmp_path: Path) -> None:

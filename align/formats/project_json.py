@@ -23,6 +23,7 @@ from align.model import (
     Segment,
     SegmentKind,
     Side,
+    TmMatch,
 )
 from align.textio import atomic_writer
 
@@ -77,6 +78,17 @@ def _draft_to_dict(draft: Draft) -> dict[str, Any]:
             "batch_size": draft.settings.batch_size,
         },
         "flags": list(draft.flags),
+        **({"matches": [_match_to_dict(m) for m in draft.matches]} if draft.matches else {}),
+    }
+
+
+def _match_to_dict(match: TmMatch) -> dict[str, Any]:
+    return {
+        "source": match.source,
+        "target": match.target,
+        "percent": match.percent,
+        "memory": match.memory,
+        "repairs": list(match.repairs),
     }
 
 
@@ -163,6 +175,17 @@ def _draft_from_dict(data: dict[str, Any]) -> Draft:
         engine=data["engine"],
         settings=DecodingSettings(**data.get("settings", {})),
         flags=tuple(data.get("flags", ())),
+        matches=tuple(_match_from_dict(m) for m in data.get("matches", ())),
+    )
+
+
+def _match_from_dict(data: dict[str, Any]) -> TmMatch:
+    return TmMatch(
+        source=data["source"],
+        target=data["target"],
+        percent=int(data["percent"]),
+        memory=data["memory"],
+        repairs=tuple(data.get("repairs", ())),
     )
 
 

@@ -86,6 +86,30 @@ def _edit_side(
     return _splice(project, index, index + 1, (new,))
 
 
+def take_match(
+    project: Project, index: int, text: str, *, who: str = "", when: str = ""
+) -> Project:
+    """Put a memory match's target in place of the draft: origin tm, like a reviewer's edit.
+
+    The text is the match as offered (repaired where it was), carried by the action itself, so
+    a journal replays the same decision even if the project's matches change later.
+    """
+    bead = _bead(project, index)
+    text = text.strip()
+    if not text:
+        raise InputError("the memory match is empty; edit the target instead")
+    before = project.target_text(bead)
+    entry = Edit("take", who, when, before=before, after=text)
+    new = replace(
+        bead,
+        text=text,
+        origin=BeadOrigin.TM,
+        status=BeadStatus.EDITED,
+        history=_log(bead, entry),
+    )
+    return _splice(project, index, index + 1, (new,))
+
+
 def comment(project: Project, index: int, text: str, *, who: str = "", when: str = "") -> Project:
     bead = _bead(project, index)
     entry = Edit("comment", who, when, before=bead.note, after=text.strip())

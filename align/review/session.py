@@ -14,7 +14,18 @@ from align.errors import InputError
 from align.model import BeadStatus, Project
 from align.review import ops
 
-OP_NAMES = ("accept", "reject", "edit", "edit-source", "comment", "merge", "split", "move", "undo")
+OP_NAMES = (
+    "accept",
+    "reject",
+    "edit",
+    "edit-source",
+    "comment",
+    "merge",
+    "split",
+    "move",
+    "undo",
+    "take",
+)
 DECISIONS = ("accept", "reject", "edit")  # verdicts move the cursor on to the next bead
 _VERDICTS = {"accept": BeadStatus.ACCEPTED, "reject": BeadStatus.REJECTED}
 
@@ -145,6 +156,8 @@ def apply(state: ReviewState, action: Action) -> ReviewState:
         new_state = replace(state, project=ops.edit(p, i, action.text, who=who, when=when))
     elif action.op == "edit-source":  # no verdict: the cursor stays for one
         new_state = replace(state, project=ops.edit_source(p, i, action.text, who=who, when=when))
+    elif action.op == "take":  # a memory match replaces the draft; the reviewer stays on it
+        new_state = replace(state, project=ops.take_match(p, i, action.text, who=who, when=when))
     elif action.op in _VERDICTS:
         status = _VERDICTS[action.op]
         new_state = replace(state, project=ops.set_status(p, i, status, who=who, when=when))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from align.model import Bead, BeadOrigin, BeadStatus, Project, join_texts
+from align.model import Bead, BeadOrigin, BeadStatus, Project, TmMatch, join_texts
 
 Band = Literal["high", "medium", "low"]
 Order = Literal["score", "doc"]
@@ -37,6 +37,31 @@ def draft_text(project: Project, bead: Bead) -> str:
         if i < len(project.drafts) and (d := project.drafts[i]) is not None
     ]
     return join_texts(texts, project.target.lang)
+
+
+def bead_match(project: Project, bead: Bead) -> TmMatch | None:
+    """The best memory match for the bead's source, when every source sentence has one.
+
+    Several sentences join their best matches (the lowest percentage counts), so taking the
+    match never leaves a sentence untranslated.
+    """
+    best = []
+    for i in bead.source:
+        draft = project.drafts[i] if i < len(project.drafts) else None
+        if draft is None or not draft.matches:
+            return None
+        best.append(draft.matches[0])
+    if not best:
+        return None
+    if len(best) == 1:
+        return best[0]
+    return TmMatch(
+        source=join_texts([m.source for m in best], project.source.lang),
+        target=join_texts([m.target for m in best], project.target.lang),
+        percent=min(m.percent for m in best),
+        memory=best[0].memory,
+        repairs=tuple(r for m in best for r in m.repairs),
+    )
 
 
 def flags(project: Project, bead: Bead) -> tuple[str, ...]:
@@ -143,6 +168,7 @@ def bead_row(project: Project, index: int) -> dict[str, Any]:
     """One bead as a flat record for ``review --list --json`` (ids are 1-based bead numbers)."""
     bead = project.beads[index]
     distance = bead_post_edit_distance(project, bead)
+    match = bead_match(project, bead)
     return {
         "id": index + 1,
         "source_ids": list(bead.source),
@@ -159,4 +185,7 @@ def bead_row(project: Project, index: int) -> dict[str, Any]:
         "target": project.target_text(bead),
         "edited": bead.text is not None,
         "post_edit_distance": None if distance is None else round(distance, 4),
+        "tm_percent": None if match is None else match.percent,
+        "tm_memory": None if match is None else match.memory,
+        "tm_repaired": None if match is None else match.repaired,
     }
