@@ -130,6 +130,9 @@ class Project:
     model: ModelInfo | None = None
     tool_version: str = ""
     created: str = ""
+    # What ``bitext batch`` made the project from (a hash of the inputs and settings), so a
+    # re-run can skip it when nothing changed; empty for projects made one at a time.
+    input_hash: str = ""
 
     def source_text(self, bead: Bead) -> str:
         return join_texts([self.source.segments[i].text for i in bead.source], self.source.lang)
