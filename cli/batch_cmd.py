@@ -50,6 +50,7 @@ from models.factory import EngineOptions
 
 ENGINES = ("local", "ray")
 SHOWN_ROWS = 30  # the table on screen; summary.csv has every document
+KEEP_IN_MEMORY = 1000  # projects (tens of kB each) the merge reads once rather than four times
 
 
 @dataclass
@@ -237,16 +238,9 @@ def _merge(
     outdir: Path, pairs: tuple[DocPair, ...], plan: Plan, progress: Progress, tgt_lang: str
 ) -> tuple[CorpusFiles, list[DocRow]]:
     """Rebuild the merged memory and the summary from every up-to-date project."""
-    from align.formats.project_json import read_project
-
     failed = {job.pair.id: job.error for job in progress.failed}
-    ready = [p.id for p in pairs if p.id not in failed]
+    load = _loader(outdir, [p.id for p in pairs if p.id not in failed])
     seconds = {doc: row.seconds for doc, row in progress.rows.items()}
-
-    def load() -> Iterator[tuple[str, Project]]:
-        for doc in ready:
-            yield doc, read_project(project_path(outdir, doc))
-
     rows = [
         doc_row(doc, "done" if doc in seconds else "unchanged", project, seconds.get(doc))
         for doc, project in load()
@@ -255,6 +249,21 @@ def _merge(
     rows.sort(key=lambda row: row.document)
     write_summary(outdir / SUMMARY_CSV, rows)
     return write_corpus(outdir, load, tgt_lang), rows
+
+
+def _loader(outdir: Path, ids: list[str]) -> Callable[[], Iterator[tuple[str, Project]]]:
+    """The projects as reviewed so far (journals included), read once when they fit in
+    memory; a bigger corpus is read again for each output instead."""
+    from align.review.journal import load_current
+
+    def read() -> Iterator[tuple[str, Project]]:
+        for doc in ids:
+            yield doc, load_current(project_path(outdir, doc))
+
+    if len(ids) > KEEP_IN_MEMORY:
+        return read
+    kept = list(read())
+    return lambda: iter(kept)
 
 
 def _report(
