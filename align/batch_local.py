@@ -90,6 +90,7 @@ def _result(future: Future[list[Job]], batch: list[Job]) -> list[Job]:
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """On Ctrl-C, end the workers now rather than after their current batch."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in list(getattr(pool, "_processes", {}).values()):
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
         process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
