@@ -11,11 +11,13 @@ batching of rows depends on block sizes. Ray is imported only here, when this en
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
 import pickle
-from collections.abc import Callable, Sequence
+import socket
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -58,27 +60,47 @@ class Drafter:
         return {"jobs": np.array(drafted, object)}
 
 
+@contextlib.contextmanager
+def ray_cluster(address: str | None, workers: int | None) -> Iterator[Any]:
+    """``ray``, joined to the cluster at ``address`` or to a local Ray started here (with
+    ``workers`` CPUs, and stopped on leaving); fails in one line when there is none."""
+    ray = _import_ray()
+    started = _connect(ray, address, workers)
+    try:
+        yield ray
+    finally:
+        if started:
+            ray.shutdown()
+
+
 def run_ray(
+    ray: Any,
     batches: Sequence[list[Job]],
     settings: BatchSettings,
     options: EngineOptions | None,
     workers: int | None,
     done: Done,
-    *,
-    address: str | None = None,
     gpus: float = 0.0,
 ) -> None:
-    """Run ``batches`` through Ray Data; join the cluster at ``address``, else start a local Ray.
+    """Run ``batches`` through Ray Data (see the module); ``done`` gets each finished batch.
 
     ``workers`` is the number of drafting actors (default: one per CPU, or per ``gpus`` GPUs).
     """
-    ray = _import_ray()
-    started = _connect(ray, address, workers)
+    for name in ("ray", "ray.data"):  # Ray Data logs each run, and its advice, at INFO
+        logging.getLogger(name).setLevel(logging.ERROR)
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False  # bitext draws one bar for the whole run
+    context.print_on_execution_start = False
+    dataset = _pipeline(ray, batches, settings, options, workers, gpus)
+    pending = {job.pair.id: job for batch in batches for job in batch}
     try:
-        _stream(ray, batches, settings, options, workers, gpus, done)
-    finally:
-        if started:
-            ray.shutdown()
+        for row in dataset.iter_rows():
+            jobs = _load(row["jobs"])
+            for job in jobs:
+                pending.pop(job.pair.id, None)
+            done(jobs)
+    except Exception as exc:  # noqa: BLE001 - a lost node or actor: report what did not finish
+        done([replace(job, error=failure("ray", exc)) for job in pending.values()])
 
 
 def _import_ray() -> Any:
@@ -98,6 +120,7 @@ def _connect(ray: Any, address: str | None, workers: int | None) -> bool:
         return False
     quiet = {"logging_level": logging.ERROR, "log_to_driver": False, "include_dashboard": False}
     if address:
+        _check_reachable(address)
         try:
             ray.init(address=address, **quiet)
         except ConnectionError as exc:
@@ -113,20 +136,28 @@ def _connect(ray: Any, address: str | None, workers: int | None) -> bool:
     return True
 
 
-def _stream(
+def _check_reachable(address: str) -> None:
+    """Ray retries an unreachable head for ever, logging as it goes: try it once, quickly."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if address == "auto" or not host or not port.isdigit():
+        return  # "auto" finds the local head itself, and fails at once when there is none
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except OSError as exc:
+        raise InputError(
+            f"--ray-address {address}: cannot reach it ({exc.strerror or exc}); check the head's "
+            "address (ray start --head prints it) or leave the option out for a local Ray"
+        ) from None
+
+
+def _pipeline(
     ray: Any,
     batches: Sequence[list[Job]],
     settings: BatchSettings,
     options: EngineOptions | None,
     workers: int | None,
     gpus: float,
-    done: Done,
-) -> None:
-    for name in ("ray", "ray.data"):  # Ray Data logs each run, and its advice, at INFO
-        logging.getLogger(name).setLevel(logging.ERROR)
-    context = ray.data.DataContext.get_current()
-    context.enable_progress_bars = False  # bitext draws one bar for the whole run
-    context.print_on_execution_start = False
+) -> Any:
     dataset = ray.data.from_items(
         [{"jobs": _dump(batch)} for batch in batches], override_num_blocks=len(batches)
     )
@@ -141,16 +172,7 @@ def _stream(
             num_cpus=threads,
             num_gpus=gpus or None,
         )
-    dataset = dataset.map_batches(functools.partial(_apply, finish_batch, settings), batch_size=1)
-    pending = {job.pair.id: job for batch in batches for job in batch}
-    try:
-        for row in dataset.iter_rows():
-            jobs = _load(row["jobs"])
-            for job in jobs:
-                pending.pop(job.pair.id, None)
-            done(jobs)
-    except Exception as exc:  # noqa: BLE001 - a lost node or actor: report what did not finish
-        done([replace(job, error=failure("ray", exc)) for job in pending.values()])
+    return dataset.map_batches(functools.partial(_apply, finish_batch, settings), batch_size=1)
 
 
 def _default_actors(ray: Any, gpus: float) -> int:

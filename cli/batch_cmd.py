@@ -149,16 +149,18 @@ def batch(
     plan = _guard_reviews(plan_corpus(found.pairs, outdir, key), outdir, overwrite)
     progress = Progress(failed=list(plan.failed))
     batches = make_batches(plan.todo, docs_per_batch)
-    with progress_bars(quiet or not plan.todo) as bars:
-        tick = bars("documents", len(plan.todo))
-        done = _writer(outdir, progress, tick)
-        if engine == "ray":
-            from align.batch_ray import run_ray
+    if batches and engine == "ray":
+        from align.batch_ray import ray_cluster, run_ray
 
-            run_ray(batches, settings, options, jobs, done, address=ray_address, gpus=num_gpus)
-        else:
-            from align.batch_local import cpu_count, run_local
+        info("starting Ray" if ray_address is None else f"joining Ray at {ray_address}", quiet)
+        with ray_cluster(ray_address, jobs) as ray, progress_bars(quiet) as bars:
+            done = _writer(outdir, progress, bars("documents", len(plan.todo)))
+            run_ray(ray, batches, settings, options, jobs, done, num_gpus)
+    elif batches:
+        from align.batch_local import cpu_count, run_local
 
+        with progress_bars(quiet) as bars:
+            done = _writer(outdir, progress, bars("documents", len(plan.todo)))
             run_local(batches, settings, options, jobs or cpu_count(), done)
     files, rows = _merge(outdir, found.pairs, plan, progress, tgt_lang)
     _report(found, plan, progress, rows, files, time.perf_counter() - started, as_json, quiet)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -42,7 +43,8 @@ from align.batch_out import make_batches, plan_corpus  # noqa: E402
 from align.corpus import find_documents  # noqa: E402
 from tests.batch_corpus import write_corpus  # noqa: E402
 
-DRAFT = ["--max-length", "16", "--beam", "1", "--no-cache", "-q"]
+# One thread each: on a shared machine a multi-threaded torch waits on descheduled threads.
+DRAFT = ["--max-length", "16", "--beam", "1", "--threads", "1", "--no-cache", "-q"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Measure:
     seconds: float
     docs: int
     load: float  # 1-minute load average when it finished
+    cpu: float | None = None  # CPU seconds, this process and its workers (processing only)
 
     @property
     def docs_per_s(self) -> float:
@@ -72,24 +75,32 @@ def bitext(*args: str | Path) -> float:
     return time.perf_counter() - start
 
 
-def processing(corpus: Path, out: Path, workers: int) -> float:
-    """The engine phase alone (spawning workers included), as the progress bar sees it."""
+def processing(corpus: Path, out: Path, workers: int) -> tuple[float, float]:
+    """The engine phase alone (spawning workers included), as the progress bar sees it:
+    wall seconds and CPU seconds (this process and its workers, which the pool reaps)."""
     found = find_documents(corpus)
     plan = plan_corpus(found.pairs, out, "bench")
     batches = make_batches(plan.todo, 8)
+    before = _cpu()
     start = time.perf_counter()
     run_local(batches, BatchSettings(draft=False), None, workers, lambda jobs: None)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu() - before
+
+
+def _cpu() -> float:
+    own, children = (
+        resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def align_only(work: Path, docs: int, ray: bool) -> list[Measure]:
     corpus = write_corpus(work / "pairs", docs, sentences=(15, 30))
     found = []
     for workers in (1, 2):
-        seconds = processing(corpus, work / "none", workers)
-        found.append(
-            Measure(f"align-only processing, --jobs {workers}", seconds, docs, load_average())
-        )
+        seconds, cpu = processing(corpus, work / "none", workers)
+        name = f"align-only processing, --jobs {workers}"
+        found.append(Measure(name, seconds, docs, load_average(), cpu))
     for workers in (1, 2):
         seconds = bitext(
             "batch", corpus, "-o", work / f"out{workers}", "--no-draft", "-j", workers, "-q"
@@ -136,6 +147,14 @@ def ratios(found: list[Measure]) -> dict[str, float]:
         "align-only processing --jobs 2 / --jobs 1 docs/s (target >= 1.7)": ratio(
             "align-only processing, --jobs 1", "align-only processing, --jobs 2"
         ),
+        "align-only --jobs 2 / --jobs 1 on idle cores, from CPU time (estimate)": round(
+            2
+            * by["align-only processing, --jobs 1"].cpu
+            / by["align-only processing, --jobs 2"].cpu,
+            2,
+        )
+        if "align-only processing, --jobs 1" in by
+        else float("nan"),
         "align-only command --jobs 2 / --jobs 1 docs/s": ratio(
             "align-only command, --jobs 1", "align-only command, --jobs 2"
         ),
@@ -146,7 +165,9 @@ def ratios(found: list[Measure]) -> dict[str, float]:
             next(m.seconds for m in found if m.name.startswith("drafting, one"))
             / by["drafting, batch --jobs 1 (model loaded once)"].seconds,
             2,
-        ),
+        )
+        if "drafting, batch --jobs 1 (model loaded once)" in by
+        else float("nan"),
         "re-run, nothing changed, seconds (target < 2)": round(
             by["re-run, nothing changed"].seconds, 2
         ),
@@ -160,6 +181,7 @@ def main() -> None:
     parser.add_argument("--run-sample", type=int, default=None, help="bitext runs to time")
     parser.add_argument("--model", type=Path, default=None, help="MarianMT folder (default: tiny)")
     parser.add_argument("--no-ray", action="store_true", help="leave out the Ray measurement")
+    parser.add_argument("--no-drafting", action="store_true", help="leave out drafting (4)")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: temp)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
@@ -172,7 +194,8 @@ def main() -> None:
 
         model = build_tiny_marian(work / "tiny-marian")
     found = align_only(work, args.docs, not args.no_ray)
-    found += drafting(work, args.draft_docs, model, args.run_sample)
+    if not args.no_drafting:
+        found += drafting(work, args.draft_docs, model, args.run_sample)
     result = {"measures": [asdict(m) | {"docs_per_s": round(m.docs_per_s, 2)} for m in found]}
     result["ratios"] = ratios(found)
     result["cores"] = os.cpu_count()
@@ -180,7 +203,8 @@ def main() -> None:
         print(json.dumps(result, indent=1))
         return
     for m in found:
-        print(f"{m.name:58} {m.seconds:8.2f} s {m.docs_per_s:7.2f} docs/s  load {m.load:.1f}")
+        cpu = "" if m.cpu is None else f"  cpu {m.cpu:.1f} s"
+        print(f"{m.name:58} {m.seconds:8.2f} s {m.docs_per_s:7.2f} docs/s  load {m.load:.1f}{cpu}")
     for name, value in result["ratios"].items():
         print(f"{name:66} {value}")
 

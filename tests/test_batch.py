@@ -298,3 +298,10 @@ def test_no_draft_lists_chinese_documents_without_translation(tmp_path: Path) ->
 def test_unknown_engine_is_a_usage_error(corpus: Path, tmp_path: Path) -> None:
     code, _, err = bitext("batch", corpus, "-o", tmp_path / "o", "--engine", "spark")
     assert code == 2 and "--engine" in err and "local, ray" in err
+
+
+def test_an_unreachable_ray_cluster_is_one_line(corpus: Path, tmp_path: Path) -> None:
+    pytest.importorskip("ray.data")
+    args = ["--no-draft", "--engine", "ray", "--ray-address", "127.0.0.1:1", "-q"]
+    code, _, err = bitext("batch", corpus, "-o", tmp_path / "o", *args)
+    assert code == 1 and err.count("\n") == 1 and "--ray-address 127.0.0.1:1: cannot reach" in err
