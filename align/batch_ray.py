@@ -34,9 +34,13 @@ Stage = Callable[[list[Job], BatchSettings], list[Job]]
 Rows = dict[str, Any]
 
 
-def _apply(stage: Stage, settings: BatchSettings, rows: Rows) -> Rows:
+def _each_row(stage: Callable[[list[Job]], list[Job]], rows: Rows) -> Rows:
     """A stage over a Ray batch of rows, each row one pickled batch of documents."""
-    return {"jobs": np.array([_dump(stage(_load(b), settings)) for b in rows["jobs"]], object)}
+    return {"jobs": np.array([_dump(stage(_load(b))) for b in rows["jobs"]], object)}
+
+
+def _apply(stage: Stage, settings: BatchSettings, rows: Rows) -> Rows:
+    return _each_row(lambda jobs: stage(jobs, settings), rows)
 
 
 def _dump(jobs: list[Job]) -> bytes:
@@ -56,8 +60,7 @@ class Drafter:
         self.translator = make_translator(options)
 
     def __call__(self, rows: Rows) -> Rows:
-        drafted = [_dump(draft_batch(_load(b), self.translator)) for b in rows["jobs"]]
-        return {"jobs": np.array(drafted, object)}
+        return _each_row(lambda jobs: draft_batch(jobs, self.translator), rows)
 
 
 @contextlib.contextmanager
