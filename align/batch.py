@@ -71,8 +71,8 @@ class Job:
     seconds: float = 0.0
 
 
-def read_document(path: Path, lang: str) -> Document:
-    """The one place batch reads a document (a text file today; other formats plug in here)."""
+def _read(path: Path, lang: str) -> Document:
+    """The one place batch reads a document: a text file today, other formats plug in here."""
     return Document(read_text(path).text, str(path), lang)
 
 
@@ -106,12 +106,12 @@ def segment_batch(jobs: list[Job], settings: BatchSettings) -> list[Job]:
 
 
 def _segment(job: Job, tgt_lang: str) -> Job:
-    source = read_document(Path(job.pair.zh), "zh")
+    source = _read(Path(job.pair.zh), "zh")
     if not _HAN.search(source.text):
         raise InputError(f"{job.pair.zh}: no Chinese characters found; is it the Chinese side?")
     reference = None
     if job.pair.en is not None:
-        reference = read_document(Path(job.pair.en), tgt_lang)
+        reference = _read(Path(job.pair.en), tgt_lang)
         letters = len(_LETTER.findall(reference.text))
         if letters and len(_HAN.findall(reference.text)) > 0.3 * letters:
             raise InputError(f"{job.pair.en}: looks like Chinese, not the English translation")

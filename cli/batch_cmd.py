@@ -157,11 +157,12 @@ def batch(
             done = _writer(outdir, progress, bars("documents", len(plan.todo)))
             run_ray(ray, batches, settings, options, jobs, done, num_gpus)
     elif batches:
-        from align.batch_local import cpu_count, run_local
+        from align.batch_local import cpu_count, local_workers
 
-        with progress_bars(quiet) as bars:
+        workers = min(jobs or cpu_count(), len(batches))
+        with local_workers(workers, options) as pool, progress_bars(quiet) as bars:
             done = _writer(outdir, progress, bars("documents", len(plan.todo)))
-            run_local(batches, settings, options, jobs or cpu_count(), done)
+            pool.run(batches, settings, done)
     files, rows = _merge(outdir, found.pairs, plan, progress, tgt_lang)
     _report(found, plan, progress, rows, files, time.perf_counter() - started, as_json, quiet)
 
