@@ -159,6 +159,9 @@ class Project:
     model: ModelInfo | None = None
     tool_version: str = ""
     created: str = ""
+    # What ``bitext batch`` made the project from (a hash of the inputs and settings), so a
+    # re-run can skip it when nothing changed; empty for projects made one at a time.
+    input_hash: str = ""
 
     def source_text(self, bead: Bead) -> str:
         """The bead's source as it stands now: the reviewer's correction when there is one."""

@@ -99,6 +99,7 @@ def _root(
 def _register() -> None:
     from cli import (
         align_cmd,
+        batch_cmd,
         draft_cmd,
         export_cmd,
         import_cmd,
@@ -114,6 +115,7 @@ def _register() -> None:
     )
 
     app.command("run")(run_cmd.run)
+    app.command("batch")(batch_cmd.batch)
     app.command("review")(review_cmd.review)
     app.command("status")(status_cmd.status)
     app.command("report")(report_cmd.report)

@@ -211,7 +211,7 @@ def progress_bars(quiet: bool) -> Iterator[Callable[[str, int], Callable[[int], 
     with Progress(*columns, console=err_console, transient=False) as bars:
 
         def start(stage: str, total: int) -> Callable[[int], None]:
-            unit = "groups" if stage.endswith("groups") else "sent"  # what the bar counts
+            unit = {"groups": "groups", "documents": "docs"}.get(stage.split()[-1], "sent")
             task = bars.add_task(stage, total=total, unit=unit)
             return lambda n: bars.advance(task, n)
 

@@ -82,7 +82,12 @@ def test_invalid_option_value_is_a_one_line_usage_error(
     assert (files / "p.json").read_bytes() == p_json
 
 
-FREE_TEXT = {"--model", "--reviewer", "--set"}  # a model path or id, a name, ID=verdict items
+FREE_TEXT = {
+    "--model",
+    "--reviewer",
+    "--set",
+    "--ray-address",
+}  # a model, a name, ID=verdict items, a Ray address
 
 
 def _options() -> list[tuple[str, TyperOption]]:
@@ -106,7 +111,7 @@ def test_every_option_value_is_checked_while_parsing() -> None:
     for command, option in _options():
         kind = option.type_descriptor.annotation
         name = option.opts[0]
-        if option.is_flag or kind is Path or name in FREE_TEXT:
+        if option.is_flag or kind in (Path, list[Path]) or name in FREE_TEXT:
             continue
         if kind in (int, float):
             ok = option.min is not None and (kind is int or option.max is not None)

@@ -35,10 +35,18 @@ def write_jsonl(
     tgt_lang: str | None = None,
 ) -> ExportReport:
     src, tgt = export_langs(project, src_lang, tgt_lang)
+    units = project_units(project, None if selection is None else list(selection))
+    return write_jsonl_units(path, units, src, tgt)
+
+
+def write_jsonl_units(
+    path: Path, units: Iterable[Unit], src_lang: str, tgt_lang: str
+) -> ExportReport:
+    """Stream ``units`` into a JSONL file at ``path``, atomically (a merged corpus, say)."""
     count = 0
     with atomic_writer(path) as fh:
-        for unit in project_units(project, None if selection is None else list(selection)):
-            fh.write(json.dumps(_record(unit, src, tgt), ensure_ascii=False))
+        for unit in units:
+            fh.write(json.dumps(_record(unit, src_lang, tgt_lang), ensure_ascii=False))
             fh.write("\n")
             count += 1
     return ExportReport(count)

@@ -35,7 +35,7 @@ _ORIGINS = {o.value: o for o in BeadOrigin}
 
 
 def project_to_dict(project: Project) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "format": FORMAT,
         "tool": {"name": "bitext", "version": project.tool_version},
         "created": project.created,
@@ -45,6 +45,9 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "drafts": [None if d is None else _draft_to_dict(d) for d in project.drafts],
         "beads": [_bead_to_dict(b) for b in project.beads],
     }
+    if project.input_hash:  # only batch projects carry one; others stay as they were
+        data["input_hash"] = project.input_hash
+    return data
 
 
 def side_to_dict(side: Side) -> dict[str, Any]:
@@ -145,6 +148,7 @@ def project_from_dict(data: dict[str, Any], name: str = "project") -> Project:
         model=None if model is None else ModelInfo(**model),
         tool_version=data.get("tool", {}).get("version", ""),
         created=data.get("created", ""),
+        input_hash=str(data.get("input_hash", "")),
     )
 
 

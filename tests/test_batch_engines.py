@@ -1,0 +1,81 @@
+"""``bitext batch`` drafting with the tiny model: one worker, two workers and Ray agree exactly.
+
+The documents are drafted in batches that mix them, and the three runs must write the same
+projects (but for the ``created`` time) and the same merged memories (but for the header
+date). Each run drafts afresh (``--no-cache``): a shared draft cache would make them agree
+whatever the engines did.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import models.factory
+from cli.app import app
+from tests.batch_corpus import write_corpus
+from tests.test_formats_helpers import check_tmx
+
+runner = CliRunner()
+FAST = ["--max-length", "16", "--beam", "1", "--no-cache", "--docs-per-batch", "4", "--json"]
+
+
+def run_batch(corpus: Path, out: Path, model: Path, *args: str) -> dict[str, Any]:
+    argv = ["batch", str(corpus), "-o", str(out), "--model", str(model), *FAST, *args]
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 0, result.stderr
+    return dict(json.loads(result.stdout))
+
+
+def projects(out: Path) -> dict[str, dict[str, Any]]:
+    found = {}
+    for path in sorted(out.glob("*.bitext.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data.pop("created")
+        found[path.name] = data
+    return found
+
+
+def merged(out: Path, name: str) -> str:
+    return re.sub(r'creationdate="\w+"', "", (out / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Ray Data's own, about its settings
+def test_one_worker_two_workers_and_ray_write_the_same_corpus(
+    tmp_path: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("ray.data")
+    corpus = write_corpus(tmp_path / "corpus", 22, zh_only=2, sentences=(2, 4))
+    made = []
+    real = models.factory.make_translator
+    monkeypatch.setattr(models.factory, "make_translator", lambda o: made.append(o) or real(o))
+    one = run_batch(corpus, tmp_path / "j1", tiny_model, "--jobs", "1")
+    assert len(made) == 1  # one model for the six batches of this one worker
+    assert (one["done"], one["failed"], one["problems"]) == (22, 0, [])
+    run_batch(corpus, tmp_path / "j2", tiny_model, "--jobs", "2")
+    run_batch(corpus, tmp_path / "ray", tiny_model, "--engine", "ray", "--jobs", "2")
+
+    reference = projects(tmp_path / "j1")
+    assert len(reference) == 22
+    assert projects(tmp_path / "j2") == reference
+    assert projects(tmp_path / "ray") == reference
+    for name in ("corpus.tmx", "corpus.mt.tmx", "corpus.jsonl"):
+        assert merged(tmp_path / "j2", name) == merged(tmp_path / "j1", name), name
+        assert merged(tmp_path / "ray", name) == merged(tmp_path / "j1", name), name
+
+    first = reference["doc000.bitext.json"]
+    assert first["model"]["engine"] == "hf" and len(first["drafts"]) == len(
+        first["source"]["segments"]
+    )
+    tree = check_tmx(tmp_path / "ray" / "corpus.tmx")
+    assert {tu.findtext("prop[@type='x-origin']") for tu in tree.iter("tu")} == {"human"}
+    drafts = check_tmx(tmp_path / "ray" / "corpus.mt.tmx")
+    documents = {tu.findtext("prop[@type='x-document']") for tu in drafts.iter("tu")}
+    assert documents == {"doc020", "doc021"}  # the two without a translation
+    origins = {tu.findtext("prop[@type='x-origin']") for tu in drafts.iter("tu")}
+    assert all(o.startswith("mt:") for o in origins)
