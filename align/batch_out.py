@@ -19,9 +19,9 @@ from pathlib import Path
 
 from align import __version__
 from align.batch import DocPair, Job, failure
-from align.formats.filters import select_beads
+from align.formats.filters import BeadFilter, is_unreviewed_mt, select_beads
 from align.formats.units import Unit, default_lang, normalise_lang, project_units
-from align.model import Bead, BeadOrigin, BeadStatus, Project
+from align.model import Bead, Project
 from align.qa.flags import parse_code
 from align.review.stats import MEDIUM
 from align.textio import write_text_atomic
@@ -133,27 +133,24 @@ def write_summary(path: Path, rows: Sequence[DocRow]) -> None:
     write_text_atomic(path, buffer.getvalue())
 
 
-def is_mt_draft(bead: Bead) -> bool:
-    """An MT draft no reviewer has passed: it goes to ``corpus.mt.tmx``, not the memory."""
-    return bead.origin is BeadOrigin.MT and bead.status is BeadStatus.PENDING
-
-
 def corpus_units(
     projects: Iterator[tuple[str, Project]], keep: Callable[[Bead], bool] = lambda b: True
 ) -> Iterator[Unit]:
     """Every kept, non-rejected bead of every project, labelled with its document id."""
     for doc_id, project in projects:
-        kept = [i for i in select_beads(project.beads) if keep(project.beads[i])]
+        # every non-rejected bead; ``keep`` alone decides which file the MT drafts go to
+        everything = BeadFilter(include_mt=True)
+        kept = [i for i in select_beads(project.beads, everything) if keep(project.beads[i])]
         for unit in project_units(project, kept):
             yield replace(unit, document=doc_id)
 
 
 def _human_pair(bead: Bead) -> bool:
-    return bool(bead.source and bead.target) and not is_mt_draft(bead)
+    return bool(bead.source and bead.target) and not is_unreviewed_mt(bead)
 
 
 def _mt_pair(bead: Bead) -> bool:
-    return bool(bead.source and bead.target) and is_mt_draft(bead)
+    return bool(bead.source and bead.target) and is_unreviewed_mt(bead)
 
 
 @dataclass(frozen=True)
