@@ -122,7 +122,8 @@ def search(
             ConcordanceLine(memory.name, h.unit + 1, h.side, h.source, h.target, h.start, h.end)
             for h in hits
         ]
-        info(f"{path}: {count} unit{'s' if count != 1 else ''} hold {text.strip()!r}", quiet)
+        hold = "unit holds" if count == 1 else "units hold"
+        info(f"{path}: {count} {hold} {text.strip()!r}", quiet)
     if as_json:
         typer.echo(json.dumps([asdict(line) for line in lines], ensure_ascii=False, indent=1))
         return

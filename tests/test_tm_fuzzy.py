@@ -349,3 +349,28 @@ def test_threshold_out_of_range_is_a_usage_error(tmp_path: Path, value: str) -> 
         result = bitext([*command, "--tm", tmx, "--tm-threshold", value])
         assert result.exit_code == 2, result.output
         assert len(result.output.strip().splitlines()) == 1 and "--tm-threshold" in result.output
+
+
+def test_a_project_memory_holds_the_decisions_still_in_its_journal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After kill -9 of a review (or while it is open) its decisions live in PROJECT.journal:
+    `--tm`, `tm search` and `terms` read the project file alone and found no usable unit (every
+    bead an unreviewed draft); each journaled decision is a new index, not the cached one."""
+    from align.review.journal import Recorder, _digest
+    from tests.review_projects import mt_project, write
+
+    monkeypatch.setenv("BITEXT_CACHE_DIR", str(tmp_path / "cache"))
+    path = write(tmp_path, mt_project())
+    search = ["tm", "search", "ZEBRA", "--tm", str(path), "--json"]
+    assert CliRunner().invoke(app, search).exit_code == 1  # no human work yet
+    recorder = Recorder(path, start(read_project(path), ()), _digest(path))
+    recorder.do(Action("edit", bead=0, text="The ZEBRA meeting.", who="ann"))
+    first = open_memory(path, "en")
+    assert len(first) == 1 and first.target(0) == "The ZEBRA meeting."
+    recorder.do(Action("accept", bead=1, who="ann"))
+    second = open_memory(path, "en")
+    assert len(second) == 2 and second.digest != first.digest
+    found = CliRunner().invoke(app, search)
+    assert found.exit_code == 0, found.output
+    assert [hit["target"] for hit in json.loads(found.stdout)] == ["The ZEBRA meeting."]

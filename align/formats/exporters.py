@@ -126,8 +126,8 @@ def import_file(
         from align.formats.xliff import read_xliff
 
         return read_xliff(path, warnings)
-    if fmt == "json":
-        from align.formats.project_json import read_project
+    if fmt == "json":  # a bitext project, as its reviewer last left it (journal replayed)
+        from align.review.journal import load_current
 
-        return read_project(path)
+        return load_current(path)
     raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
