@@ -324,6 +324,8 @@ def test_bad_memories_are_one_line_errors(tmp_path: Path, content: str, words: s
         assert result.exit_code == 1, result.output
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and "bad.tmx" in lines[0] and words in lines[0], lines
+        if args[0] == "terms":  # it takes memories as arguments: no advice about --tm
+            assert "--tm" not in lines[0], lines
 
 
 def test_other_language_project_and_missing_memory(tmp_path: Path) -> None:
