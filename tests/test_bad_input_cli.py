@@ -263,7 +263,7 @@ def test_memory_with_no_usable_units(
     )
     args = ["run", "zh.txt", "--tm", "fr.tmx", "--model", tiny_model, *FAST, "-q"]
     assert bitext(args, monkeypatch) == 1
-    one_line_error(capsys, "fr.tmx", "--tm")
+    one_line_error(capsys, "fr.tmx", "leave this memory out")
 
 
 @pytest.mark.parametrize(
