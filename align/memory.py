@@ -102,12 +102,18 @@ def project_pairs(project: Project) -> list[tuple[str, str]]:
 
 
 def memory_digest(path: Path, tgt_lang: str) -> str:
+    from align.review.journal import journal_path
+
     digest = hashlib.sha256(f"bitext-tm/{INDEX_VERSION}/{tgt_lang}".encode())
     for file in memory_files(path):
         digest.update(file.name.encode("utf-8") + b"\0")
-        with file.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
+        # a project's review journal holds decisions not yet folded in (a review open, or
+        # killed): they are part of the memory, so a new decision means a new index
+        for part in (file, journal_path(file)):
+            if part is file or part.is_file():
+                with part.open("rb") as fh:
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        digest.update(block)
     return digest.hexdigest()
 
 

@@ -44,9 +44,9 @@ from cli.options import (
     NoCacheOpt,
     ThreadsOpt,
     engine_options,
+    target_lang,
 )
 from cli.qa_cmd import GlossaryOpt, load_terms
-from cli.run_cmd import target_lang
 from models.factory import ComputeType, Device, EngineChoice, EngineOptions
 
 

@@ -130,14 +130,16 @@ def check_review_kept(project: Path | None, overwrite: bool) -> None:
     except BitextError:
         return  # not a readable project: nothing reviewed to lose
     untouched = (None, None)  # no edited target, no corrected source
-    reviewed = sum(
+    worked = sum(
         b.status is not BeadStatus.PENDING or (b.text, b.source_text) != untouched or bool(b.note)
         for b in beads
     )
-    if reviewed:
+    if worked:
+        # not "reviewed": `status` counts only verdicts, and a corrected source or a comment is
+        # none, yet it is work the rerun would wipe
         raise InputError(
-            f"{project}: holds {reviewed} reviewed bead(s); write elsewhere, or add --overwrite "
-            "to replace them"
+            f"{project}: holds review work on {worked} bead(s) (verdicts, edits, corrected "
+            "sources or comments); write elsewhere, or add --overwrite to replace it"
         )
 
 

@@ -36,9 +36,11 @@ def load(path: Path, quiet: bool, fmt: Format | None = None) -> Document:
     if document.encoding in ("gb18030", "big5") and document.format != "html":
         info(f"{path}: read as {document.encoding.upper()} (not UTF-8)", quiet)
     if document.repaired and document.format in ("text", "markdown"):
+        n = document.furniture
+        removed = f" ({n} page-number or running header/footer line{'s' * (n != 1)} removed)"
         info(
-            f"{path}: hard-wrapped; lines joined into {len(document.paragraphs)} paragraphs "
-            "(page numbers and running headers removed)",
+            f"{path}: hard-wrapped; lines joined into {len(document.paragraphs)} paragraphs"
+            + (removed if n else ""),
             quiet,
         )
     return document

@@ -94,3 +94,13 @@ def lang_tag(value: str | None) -> str | None:
     except InputError as exc:
         raise typer.BadParameter(str(exc)) from None
     return value
+
+
+def target_lang(tgt_lang: str) -> str:
+    """Typer callback, so a bad tag is a usage error found before drafting, not at the TMX write."""
+    from align.formats.units import lang_matches, normalise_lang
+
+    lang_tag(tgt_lang)
+    if lang_matches("zh", normalise_lang(tgt_lang)):
+        raise typer.BadParameter("the source is Chinese; give the target's tag, e.g. en")
+    return tgt_lang

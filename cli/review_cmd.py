@@ -80,8 +80,12 @@ def batch(
     recorder: Recorder, sets: list[str], accept_above: float | None, who: str
 ) -> dict[str, int]:
     """Apply --set and --accept-above; a bead whose exported pair is flagged is never accepted
-    wholesale (flags on an MT draft that a human reference replaces do not count)."""
-    done = {"set": 0, "accepted_above": 0, "flagged_skipped": 0}
+    wholesale (flags on an MT draft that a human reference replaces do not count), nor one with
+    an empty side: a sentence with no translation is a gap to look at, not a pair to approve
+    (accepted, it counted as reviewed and went to XLIFF as a signed-off empty target)."""
+    from align.formats.filters import empty_in
+
+    done = {"set": 0, "accepted_above": 0, "flagged_skipped": 0, "empty_skipped": 0}
     for index, verdict in parse_set(sets, len(recorder.state.project.beads)):
         op = "accept" if verdict == Verdict.ACCEPTED else "reject"
         recorder.do(Action(op, bead=index, who=who, when=_now()))
@@ -89,6 +93,9 @@ def batch(
     if accept_above is not None:
         for index, bead in enumerate(recorder.state.project.beads):
             if bead.status != BeadStatus.PENDING or bead.score < accept_above:
+                continue
+            if empty_in(recorder.state.project)(bead):
+                done["empty_skipped"] += 1
                 continue
             if pair_flags(recorder.state.project, bead):
                 done["flagged_skipped"] += 1
@@ -226,6 +233,8 @@ def _batch_summary(done: dict[str, int], accept_above: float | None) -> str:
     if accept_above is not None:
         parts.append(f"accepted {done['accepted_above']} scoring {accept_above} or more")
         parts.append(f"left {done['flagged_skipped']} flagged ones for review")
+        if done["empty_skipped"]:
+            parts.append(f"and {done['empty_skipped']} with an empty side (no translation)")
     return ", ".join(parts)
 
 

@@ -24,6 +24,7 @@ from align.review.journal import Recorder
 from align.review.ops import SideName
 from align.review.session import Action
 from align.review.stats import band, bead_match, draft_text, flags, has_reference
+from align.tm import TM_ENGINE
 from cli.review_match import match_rows
 
 HELP = """\
@@ -123,9 +124,10 @@ def render(console: Console, project: Project, bead_index: int, position: str) -
     if bead.source_text is not None:
         grid.add_row("corrected", Text(bead.source_text, style="cyan"))
     reference = has_reference(project)
+    drafted = draft_label(project, bead)
     if reference:
-        grid.add_row("MT draft", Text(draft_text(project, bead)))
-    label = "reference" if reference else "MT draft"
+        grid.add_row(drafted, Text(draft_text(project, bead)))
+    label = "reference" if reference else drafted
     grid.add_row(label, _numbered(project, bead, "target"))
     for label_cell, content in match_rows(project, bead):  # a memory match, under the draft
         grid.add_row(label_cell, content)
@@ -137,6 +139,14 @@ def render(console: Console, project: Project, bead_index: int, position: str) -
     if bead.note:
         grid.add_row("note", Text(bead.note, style="italic"))
     console.print(Panel(grid, title=title, title_align="left", border_style=style))
+
+
+def draft_label(project: Project, bead: Bead) -> str:
+    """ "MT draft", unless a memory's exact match stood in for the model on every sentence of
+    the bead (the model never saw them): a reviewer must not take human work for raw MT."""
+    drafts = [project.drafts[i] if i < len(project.drafts) else None for i in bead.source]
+    from_tm = bool(drafts) and all(d is not None and d.engine == TM_ENGINE for d in drafts)
+    return "memory" if from_tm else "MT draft"
 
 
 def _numbered(project: Project, bead: Bead, side: str) -> Text:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from align.formats.units import lang_matches, normalise_lang
+from align.formats.units import lang_matches
 from align.model import Project
 from align.pipeline import Document, build_project
 from align.qa import qa_project
@@ -43,7 +43,7 @@ from cli.options import (
     NoCacheOpt,
     ThreadsOpt,
     engine_options,
-    lang_tag,
+    target_lang,
 )
 from cli.qa_cmd import GlossaryOpt, load_terms
 from cli.tm_cmd import TmOpt, TmThresholdOpt, open_memories, with_memories
@@ -61,14 +61,6 @@ class RunOutputs:
 
 def load_document(path: Path, lang: str, quiet: bool, fmt: Format | None = None) -> Document:
     return Document.read(load(path, quiet, fmt), lang)
-
-
-def target_lang(tgt_lang: str) -> str:
-    """Typer callback, so a bad tag is a usage error found before drafting, not at the TMX write."""
-    lang_tag(tgt_lang)
-    if lang_matches("zh", normalise_lang(tgt_lang)):
-        raise typer.BadParameter("the source is Chinese; give the target's tag, e.g. en")
-    return tgt_lang
 
 
 def output_name(path: Path) -> str:

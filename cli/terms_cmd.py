@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from cli.common import Overwrite, Quiet, check_outputs, info
-from cli.options import lang_tag
+from cli.options import target_lang
 
 
 def terms(
@@ -32,7 +32,7 @@ def terms(
         int, typer.Option("--min-count", min=2, help="Fewest units a Chinese term must occur in.")
     ] = 3,
     tgt_lang: Annotated[
-        str, typer.Option("--tgt-lang", callback=lang_tag, help="Target language tag.")
+        str, typer.Option("--tgt-lang", callback=target_lang, help="Target language tag.")
     ] = "en",
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the candidates as JSON on stdout.")

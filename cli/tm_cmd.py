@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.common import Quiet, info
-from cli.options import lang_tag
+from cli.options import target_lang
 
 if TYPE_CHECKING:
     from align.qa.glossary import Glossary
@@ -103,7 +103,7 @@ def search(
         int, typer.Option("--width", min=4, max=200, help="Context characters on each side.")
     ] = 30,
     tgt_lang: Annotated[
-        str, typer.Option("--tgt-lang", callback=lang_tag, help="Target language tag.")
+        str, typer.Option("--tgt-lang", callback=target_lang, help="Target language tag.")
     ] = "en",
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the hits as JSON on stdout.")
@@ -125,7 +125,8 @@ def search(
             ConcordanceLine(memory.name, h.unit + 1, h.side, h.source, h.target, h.start, h.end)
             for h in hits
         ]
-        info(f"{path}: {count} unit{'s' if count != 1 else ''} hold {text.strip()!r}", quiet)
+        hold = "unit holds" if count == 1 else "units hold"
+        info(f"{path}: {count} {hold} {text.strip()!r}", quiet)
     if as_json:
         typer.echo(json.dumps([asdict(line) for line in lines], ensure_ascii=False, indent=1))
         return

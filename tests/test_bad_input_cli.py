@@ -263,7 +263,7 @@ def test_memory_with_no_usable_units(
     )
     args = ["run", "zh.txt", "--tm", "fr.tmx", "--model", tiny_model, *FAST, "-q"]
     assert bitext(args, monkeypatch) == 1
-    one_line_error(capsys, "fr.tmx", "--tm")
+    one_line_error(capsys, "fr.tmx", "leave this memory out")
 
 
 @pytest.mark.parametrize(
@@ -373,7 +373,7 @@ def test_reviewed_project_is_not_wiped_by_a_rerun(
     assert bitext(["review", "d.json", "--set", "1=accepted", "-q"], monkeypatch) == 0
     before = Path("d.json").read_bytes()
     assert bitext(draft, monkeypatch) == 1
-    one_line_error(capsys, "1 reviewed bead", "--overwrite")
+    one_line_error(capsys, "review work on 1 bead", "--overwrite")
     assert Path("d.json").read_bytes() == before
     align = ["align", "zh.txt", "en.txt", "-o", "d.json", "-q"]
     assert bitext(align, monkeypatch) == 1

@@ -358,3 +358,24 @@ def test_list_numbers_as_word_shows_them(value: int, fmt: str, shown: str) -> No
     from align.documents.docx import _format
 
     assert _format(value, fmt) == shown
+
+
+def test_the_hard_wrap_note_counts_the_page_furniture_it_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The note said "(page numbers and running headers removed)" for any repaired text, even
+    one with none (a one-sentence-per-line file whose first line is a title)."""
+    wrapped = tmp_path / "wrapped.zh.txt"
+    wrapped.write_text(seed_wrapped(30), encoding="utf-8")
+    plain = tmp_path / "lines.en.txt"
+    title = "Joint Communiqué of the Meeting of Foreign Ministers of the Organisation"
+    plain.write_text(f"{title}\nThe ministers met in Moscow.\nThey agreed.\n", "utf-8")
+    removed = read_document(wrapped).furniture
+    assert removed > 0 and read_document(plain).furniture == 0
+    assert bitext(["segment", wrapped], monkeypatch) == 0
+    assert f"({removed} page-number or running header/footer lines removed)" in (
+        capsys.readouterr().err
+    )
+    assert bitext(["segment", plain], monkeypatch) == 0
+    notes = capsys.readouterr().err.strip().splitlines()
+    assert len(notes) == 1 and notes[0].endswith("paragraphs") and "removed" not in notes[0]

@@ -19,7 +19,7 @@ from align.formats.project_json import (
     write_project,
 )
 from align.formats.tmx import read_tmx
-from align.model import BeadStatus
+from align.model import Bead, BeadOrigin, BeadStatus, Project
 from cli.app import app, main
 from tests.test_formats_helpers import (
     check_tmx,
@@ -333,3 +333,51 @@ def test_write_memories_keeps_human_work_and_mt_apart(tmp_path: Path) -> None:
     only_mt = replace(only_mt, beads=pending)
     again = write_memories(only_mt, human, mt)  # no human work: no NAME.tmx, not even last run's
     assert again.tmx is None and not human.exists() and again.mt_units == 3
+
+
+def partial_reference_project() -> Project:
+    """A reference translating the first sentence only: 1:0 beads with drafts (one accepted as
+    "no translation" by a reviewer, one whose source segment is blank)."""
+    base = hard_project()
+    beads = (
+        Bead((0,), (0,), 0.95, BeadOrigin.HUMAN, BeadStatus.PENDING),
+        Bead((1,), (), 1.0, BeadOrigin.HUMAN, BeadStatus.PENDING),  # blank source: never a unit
+        Bead((6,), (), 1.0, BeadOrigin.HUMAN, BeadStatus.PENDING),
+        Bead((7,), (), 1.0, BeadOrigin.HUMAN, BeadStatus.ACCEPTED),
+    )
+    return replace(base, beads=beads)
+
+
+def test_export_include_mt_writes_the_drafts_run_put_in_the_mt_tmx(tmp_path: Path) -> None:
+    """`run` writes the drafts of the sentences a partial reference leaves untranslated to
+    NAME.mt.tmx; `export --include-mt` (or `--origin mt`) of the same project used to leave them
+    out as "beads with an empty side"."""
+    from align.formats.exporters import export_project
+    from align.formats.memories import write_memories
+
+    project = partial_reference_project()
+    report = write_memories(project, tmp_path / "run.tmx", tmp_path / "run.mt.tmx")
+    assert report.mt_units == report.untranslated == 2
+
+    plain = export_project("tmx", tmp_path / "plain.tmx", project)
+    assert plain.count == 1 and plain.left_out.empty_side == 3  # human work only, as before
+    both = export_project("tmx", tmp_path / "all.tmx", project, BeadFilter(include_mt=True))
+    assert both.count == 3 and both.left_out.empty_side == 1
+    tus = check_tmx(tmp_path / "all.tmx").findall("body/tu")
+    assert [tu.get("tuid") for tu in tus] == ["1", "3", "4"]
+    for tu in tus[1:]:
+        props = {p.get("type"): p.text for p in tu.iter("prop")}
+        # the draft was never reviewed, even where the 1:0 bead was accepted
+        assert (props["x-origin"], props["x-status"]) == ("mt", "pending")
+        assert all(seg.text for seg in tu.iter("seg"))
+    only_mt = export_project(
+        "tmx", tmp_path / "mt.tmx", project, BeadFilter(origin=OriginFilter.MT)
+    )
+    assert only_mt.count == 2
+    assert _units(tmp_path / "mt.tmx") == _units(tmp_path / "run.mt.tmx")
+    reviewed = BeadFilter(StatusFilter.REVIEWED, include_mt=True)
+    assert export_project("tmx", tmp_path / "r.tmx", project, reviewed).count == 0
+
+
+def _units(path: Path) -> list[list[str]]:
+    return [[seg.text or "" for seg in tu.iter("seg")] for tu in check_tmx(path).iter("tu")]

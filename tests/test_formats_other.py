@@ -134,3 +134,24 @@ def test_jsonl_one_self_contained_pair_per_line(tmp_path: Path) -> None:
     empty.write_text("\n", encoding="utf-8")
     with pytest.raises(InputError, match="no pairs"):
         read_jsonl(empty)
+
+
+def test_xliff_never_signs_off_an_empty_target(tmp_path: Path) -> None:
+    """A reviewer can accept a 1:0 bead (the sentence has no translation); its XLIFF unit was
+    `signed-off`/approved with an empty target, which a CAT tool takes as a finished empty
+    translation. The exact status still comes back from bitext's own context."""
+    from dataclasses import replace
+
+    from align.model import Bead, BeadOrigin
+
+    base = hard_project()
+    gap = Bead((0,), (), 1.0, BeadOrigin.HUMAN, BeadStatus.ACCEPTED)
+    project = replace(base, beads=(gap, *base.beads[1:4]))
+    path = tmp_path / "gap.xlf"
+    write_xliff(path, project)
+    units = {tu.get("id"): tu for tu in etree.parse(str(path)).getroot().iter(f"{X}trans-unit")}
+    target = units["1"].find(f"{X}target")
+    assert target is not None and not (target.text or "").strip()
+    assert (target.get("state"), units["1"].get("approved")) == ("needs-translation", "no")
+    assert units["2"].get("approved") == "yes"  # a real accepted pair is still signed off
+    assert read_xliff(path).beads[0].status is BeadStatus.ACCEPTED

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from align.errors import InputError
 from align.formats.project_json import project_to_dict, read_project, write_project
-from align.model import BeadStatus, Draft
+from align.model import Bead, BeadOrigin, BeadStatus, Draft
 from align.review import ops
 from cli.app import app
 from cli.review_ui import parse_command, read_keys
@@ -112,3 +112,17 @@ def test_accept_above_ignores_flags_on_a_draft_nobody_exports(tmp_path: Path) ->
     assert statuses[0] == BeadStatus.ACCEPTED  # the reference pair, whatever the MT did
     assert statuses[4] == BeadStatus.PENDING  # the exported English itself is flagged
     assert "accepted 1 " in result.stderr and "left 1 flagged" in result.stderr
+
+
+def test_accept_above_leaves_a_sentence_without_translation_for_review(tmp_path: Path) -> None:
+    """A partial reference leaves 1:0 beads scored 1.0: `--accept-above` accepted them, so
+    `status` said 100% reviewed and the XLIFF signed off an empty target."""
+    base = reference_project()
+    gap = Bead((5,), (), 1.0, origin=BeadOrigin.HUMAN)
+    beads = (*base.beads[:4], gap)
+    path = write(tmp_path, replace(base, beads=beads))
+    result = runner.invoke(app, ["review", str(path), "--accept-above", "0.9"])
+    assert result.exit_code == 0, result.output
+    assert "and 1 with an empty side (no translation)" in result.stderr
+    assert read_project(path).beads[4].status == BeadStatus.PENDING
+    assert read_project(path).beads[0].status == BeadStatus.ACCEPTED  # 0.97: a real pair

@@ -242,3 +242,18 @@ def test_structure_edits_keep_every_sentence_once_and_in_order(
         assert flat(project, "target") == list(range(nt))
         assert all(b.source or b.target for b in project.beads)
     validate(project_to_dict(project))
+
+
+@pytest.mark.parametrize("op", ["edit", "take", "edit-source"])
+def test_a_replaced_text_drops_the_pair_flags_computed_on_the_old_one(op: str) -> None:
+    """A date "missing" from the MT draft was still flagged on the memory match that has it —
+    in the panel, in `status` and in the exported TMX's x-qa. Flags on the pair go with the old
+    text; flags of other tools and on the draft stay."""
+    stale = "dates:target:error: date 2003-11-23 (2003年11月23日) missing"
+    draft_flag = "untranslated:draft:error: Chinese text left in the draft"
+    base = mt_project()
+    bead = replace(base.beads[0], flags=(stale, draft_flag, "length-ratio"))
+    project = replace(base, beads=(bead, *base.beads[1:]))
+    state = apply(start(project, ()), Action(op, bead=0, text="Held on 23 November 2003."))
+    assert state.project.beads[0].flags == (draft_flag, "length-ratio")
+    assert state.project.beads[1].flags == base.beads[1].flags

@@ -69,7 +69,7 @@ def test_export_and_status_after_kill_9_hold_every_decision(tmp_path: Path) -> N
     rerun = runner.invoke(
         app, ["align", *(str(tmp_path / f) for f in ("zh.txt", "en.txt")), "-o", str(path)]
     )
-    assert rerun.exit_code == 1 and "holds 3 reviewed bead(s)" in rerun.stderr
+    assert rerun.exit_code == 1 and "holds review work on 3 bead(s)" in rerun.stderr
     assert journal_path(path).exists()  # readers write nothing
 
 
@@ -117,3 +117,22 @@ def test_a_read_that_straddles_the_review_compacting_is_redone(
     assert len(calls) == 2 and not journal_path(path).exists()
     assert current.project.beads[0].status == BeadStatus.ACCEPTED
     assert current.open_by is None
+
+
+def test_the_overwrite_guard_counts_a_source_correction_without_calling_it_reviewed(
+    tmp_path: Path,
+) -> None:
+    """A corrected source is no verdict (`status` counts 1 reviewed bead here), but a rerun
+    would wipe it: the guard keeps it and says what it counted in `status`'s words."""
+    path = write(tmp_path)
+    recorder = Recorder(path, start(read_project(path), ()), _digest(path))
+    recorder.do(Action("accept", bead=0, who="ann"))
+    recorder.do(Action("edit-source", bead=1, text="会议认为。", who="ann"))
+    status = runner.invoke(app, ["status", str(path), "--json"])
+    assert json.loads(status.stdout)["reviewed"] == 1
+    (tmp_path / "zh.txt").write_text("\n".join(ZH), encoding="utf-8")
+    (tmp_path / "en.txt").write_text("\n".join(EN), encoding="utf-8")
+    args = ["align", str(tmp_path / "zh.txt"), str(tmp_path / "en.txt"), "-o", str(path)]
+    rerun = runner.invoke(app, args)
+    assert rerun.exit_code == 1 and len(rerun.stderr.strip().splitlines()) == 1
+    assert "holds review work on 2 bead(s)" in rerun.stderr and "reviewed" not in rerun.stderr

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from align.model import Bead, BeadOrigin, Segment, Side
-from tests.review_projects import reference_project, write
+from tests.review_projects import mt_project, reference_project, write
 from tests.review_pty import bitext, quit_session, screen_text, spawn
 
 # An invented sentence of over 200 characters, no spaces: the kind rich used to cut with "…".
@@ -55,3 +55,25 @@ def test_list_shows_both_sides_whole(tmp_path: Path, columns: int) -> None:
     seen = screen_text(done.stdout)
     assert LONG_ZH in seen
     assert LONG_EN.replace(" ", "") in seen
+
+
+@pytest.mark.parametrize("reference", [False, True])
+def test_a_memory_match_standing_in_for_the_draft_is_not_called_mt(reference: bool) -> None:
+    """`run --tm` puts an exact match where the MT draft goes (the model never sees the
+    sentence); the panel labelled it "MT draft", so a reviewer took human work for raw MT."""
+    from rich.console import Console
+
+    from align.model import Draft
+    from align.tm import TM_ENGINE
+    from cli.review_ui import render
+
+    base = reference_project() if reference else mt_project()
+    memory = Draft("From the memory.", "tm:last-year.tmx", "abc", TM_ENGINE)
+    project = replace(base, drafts=(memory, *base.drafts[1:]))
+    console = Console(record=True, width=80)
+    for index, label in ((0, "memory"), (1, "MT draft")):
+        render(console, project, index, "1/2")
+        lines = console.export_text().splitlines()
+        assert any(line.startswith(f"│ {label} ") for line in lines), lines
+        if index == 0:
+            assert not any("MT draft" in line for line in lines)

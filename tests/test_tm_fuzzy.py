@@ -324,6 +324,8 @@ def test_bad_memories_are_one_line_errors(tmp_path: Path, content: str, words: s
         assert result.exit_code == 1, result.output
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and "bad.tmx" in lines[0] and words in lines[0], lines
+        if args[0] == "terms":  # it takes memories as arguments: no advice about --tm
+            assert "--tm" not in lines[0], lines
 
 
 def test_other_language_project_and_missing_memory(tmp_path: Path) -> None:
@@ -349,3 +351,28 @@ def test_threshold_out_of_range_is_a_usage_error(tmp_path: Path, value: str) -> 
         result = bitext([*command, "--tm", tmx, "--tm-threshold", value])
         assert result.exit_code == 2, result.output
         assert len(result.output.strip().splitlines()) == 1 and "--tm-threshold" in result.output
+
+
+def test_a_project_memory_holds_the_decisions_still_in_its_journal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After kill -9 of a review (or while it is open) its decisions live in PROJECT.journal:
+    `--tm`, `tm search` and `terms` read the project file alone and found no usable unit (every
+    bead an unreviewed draft); each journaled decision is a new index, not the cached one."""
+    from align.review.journal import Recorder, _digest
+    from tests.review_projects import mt_project, write
+
+    monkeypatch.setenv("BITEXT_CACHE_DIR", str(tmp_path / "cache"))
+    path = write(tmp_path, mt_project())
+    search = ["tm", "search", "ZEBRA", "--tm", str(path), "--json"]
+    assert CliRunner().invoke(app, search).exit_code == 1  # no human work yet
+    recorder = Recorder(path, start(read_project(path), ()), _digest(path))
+    recorder.do(Action("edit", bead=0, text="The ZEBRA meeting.", who="ann"))
+    first = open_memory(path, "en")
+    assert len(first) == 1 and first.target(0) == "The ZEBRA meeting."
+    recorder.do(Action("accept", bead=1, who="ann"))
+    second = open_memory(path, "en")
+    assert len(second) == 2 and second.digest != first.digest
+    found = CliRunner().invoke(app, search)
+    assert found.exit_code == 0, found.output
+    assert [hit["target"] for hit in json.loads(found.stdout)] == ["The ZEBRA meeting."]

@@ -76,6 +76,7 @@ class Document:
     lang: str | None = None  # as the file declares it (``<html lang>``, DOCX core properties)
     encoding: str | None = None  # for text and HTML: how the bytes were decoded
     repaired: bool = False  # hard-wrapped lines were joined, page furniture removed
+    furniture: int = 0  # of a repaired text: page-number and running header/footer lines dropped
 
     @property
     def structured(self) -> bool:

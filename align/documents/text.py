@@ -21,6 +21,7 @@ from align.documents.wrap import (
     fits_after,
     limit_of,
     mostly_chinese,
+    remove_furniture,
     repair,
 )
 from align.textio import decode_bytes
@@ -37,7 +38,16 @@ def read_text_document(data: bytes, name: str, fmt: str = "text") -> Document:
     lines = text_lines(text)
     if looks_wrapped(lines) or _breaks_inside_sentences(text):
         body, paragraphs = layout(repair(lines))
-        return Document(body, paragraphs, fmt, name, encoding=loaded.encoding, repaired=True)
+        furniture = len(lines) - len(remove_furniture(lines))
+        return Document(
+            body,
+            paragraphs,
+            fmt,
+            name,
+            encoding=loaded.encoding,
+            repaired=True,
+            furniture=furniture,
+        )
     return Document(text, _paragraphs(text), fmt, name, encoding=loaded.encoding)
 
 

@@ -6,8 +6,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from align.errors import InputError
-from align.formats.filters import BeadFilter, empty_in, for_format, select
-from align.formats.units import ExportReport, normalise_lang
+from align.formats.filters import (
+    BeadFilter,
+    Selection,
+    empty_in,
+    for_format,
+    keeps_pair,
+    select,
+)
+from align.formats.units import ExportReport, export_langs, normalise_lang, project_units
 from align.model import Project
 
 FORMATS = ("tmx", "json", "jsonl", "tsv", "xliff")
@@ -27,9 +34,34 @@ def export_project(
     The format's own rules apply on top of ``flt`` (``align.formats.filters.for_format``), and
     the report counts what was left out.
     """
-    chosen = select(project.beads, for_format(flt, fmt), empty_in(project))
+    flt = for_format(flt, fmt)
+    chosen = select(project.beads, flt, empty_in(project))
+    if fmt == "tmx":
+        return _export_tmx(path, project, flt, chosen, src_lang, tgt_lang)
     report = _write(fmt, path, project, list(chosen.indexes), src_lang, tgt_lang)
     return replace(report, left_out=chosen.left_out)
+
+
+def _export_tmx(
+    path: Path,
+    project: Project,
+    flt: BeadFilter,
+    chosen: Selection,
+    src_lang: str | None,
+    tgt_lang: str | None,
+) -> ExportReport:
+    """The selected beads, plus — as ``bitext run`` writes them — the drafts of the source
+    sentences a partial reference leaves untranslated, where the filter keeps such a pair
+    (``--include-mt`` for MT drafts): a 1:0 bead is no unit, but its draft can be."""
+    from align.formats.memories import drafted_gaps
+    from align.formats.tmx import write_tmx_units
+
+    gaps = [u for u in drafted_gaps(project) if keeps_pair(flt, u.status, u.origin, u.score)]
+    units = sorted([*project_units(project, chosen.indexes), *gaps], key=lambda u: u.id)
+    src, tgt = export_langs(project, src_lang, tgt_lang)
+    report = write_tmx_units(path, units, src, tgt)
+    left_out = replace(chosen.left_out, empty_side=chosen.left_out.empty_side - len(gaps))
+    return replace(report, left_out=left_out)
 
 
 def _write(
@@ -94,8 +126,8 @@ def import_file(
         from align.formats.xliff import read_xliff
 
         return read_xliff(path, warnings)
-    if fmt == "json":
-        from align.formats.project_json import read_project
+    if fmt == "json":  # a bitext project, as its reviewer last left it (journal replayed)
+        from align.review.journal import load_current
 
-        return read_project(path)
+        return load_current(path)
     raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -168,8 +168,26 @@ def _reason(
         return "rejected"
     if flt.skip_empty and empty(bead):
         return "empty_side"
-    if bead.status not in statuses or bead.origin not in origins or bead.score < flt.min_score:
+    return _pair_reason(flt, bead.status, bead.origin, bead.score, statuses, origins)
+
+
+def _pair_reason(
+    flt: BeadFilter,
+    status: BeadStatus,
+    origin: BeadOrigin,
+    score: float,
+    statuses: set[BeadStatus],
+    origins: set[BeadOrigin],
+) -> str | None:
+    if status not in statuses or origin not in origins or score < flt.min_score:
         return "filtered"
-    if is_unreviewed_mt(bead) and not flt.keeps_unreviewed_mt:
+    if origin is BeadOrigin.MT and status is BeadStatus.PENDING and not flt.keeps_unreviewed_mt:
         return "unreviewed_mt"
     return None
+
+
+def keeps_pair(flt: BeadFilter, status: BeadStatus, origin: BeadOrigin, score: float) -> bool:
+    """Whether ``flt`` keeps a pair that is no bead of its own: the draft that fills a source
+    sentence a partial reference leaves untranslated (``align.formats.memories.drafted_gaps``)."""
+    statuses, origins = _STATUSES[flt.status], _ORIGINS[flt.origin]
+    return _pair_reason(flt, status, origin, score, statuses, origins) is None

@@ -51,7 +51,7 @@ def write_memories(
     empty = empty_in(project)
     human = select(project.beads, BeadFilter(include_mt=False, skip_empty=True), empty)
     drafts = [i for i, b in enumerate(project.beads) if is_unreviewed_mt(b) and not empty(b)]
-    filled = list(_drafted_gaps(project))
+    filled = list(drafted_gaps(project))
     human_units = list(project_units(project, human.indexes))
     human_units += [u for u in filled if u.origin is BeadOrigin.TM]
     mt_units = list(project_units(project, drafts))
@@ -81,10 +81,12 @@ def write_memories(
     )
 
 
-def _drafted_gaps(project: Project) -> Iterator[Unit]:
+def drafted_gaps(project: Project) -> Iterator[Unit]:
     """Source sentences the reference leaves untranslated (1:0 beads), with their drafts.
 
-    Each becomes a unit of origin mt (tm when the memory drafted every sentence of it).
+    Each becomes a unit of origin mt (tm when the memory drafted every sentence of it). An MT
+    unit is pending whatever the bead's status: accepting a 1:0 bead says the sentence has no
+    translation, not that its draft is right.
     """
     for index, bead in enumerate(project.beads):
         if bead.target or not bead.source or bead.status is BeadStatus.REJECTED:
@@ -94,10 +96,13 @@ def _drafted_gaps(project: Project) -> Iterator[Unit]:
             continue
         found = [d for d in drafts if d is not None]
         (unit,) = project_units(project, [index])
+        if not unit.source.strip():
+            continue  # a blank source segment: a unit would have an empty side
         tm = all(d.engine == _TM_ENGINE for d in found)
         yield replace(
             unit,
             target=join_texts([d.text for d in found], project.target.lang),
             origin=BeadOrigin.TM if tm else BeadOrigin.MT,
+            status=unit.status if tm else BeadStatus.PENDING,
             model="" if tm else f"{found[0].model}@{found[0].fingerprint}",
         )

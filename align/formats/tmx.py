@@ -232,7 +232,7 @@ def read_tm_pairs(path: Path, src_lang: str, tgt_lang: str) -> list[tuple[str, s
     if not pairs:  # asked for a memory that cannot help: say so rather than draft all by MT
         raise InputError(
             f"{path}: no {src_lang} → {tgt_lang} translation units in this TMX; check its "
-            "languages (--tgt-lang) or drop --tm"
+            "languages (--tgt-lang) or leave this memory out"
         )
     return pairs
 

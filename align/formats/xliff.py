@@ -12,6 +12,9 @@ edited     translated                  yes
 rejected   needs-translation           no
 =========  ==========================  ==========
 
+A unit with an empty target is ``needs-translation``/not approved whatever its status (the
+exact status still rides in the context group).
+
 ``state-qualifier`` says where a draft came from (``mt-suggestion``, ``exact-match`` for TM).
 bitext's own metadata (exact status, origin, score, QA flags) rides in a ``<context-group>``,
 which CAT tools keep and ignore. Every unit has ``xml:space="preserve"``: XLIFF's default lets
@@ -118,7 +121,10 @@ def _header() -> etree._Element:
 
 
 def _trans_unit(unit: Unit, warnings: list[str]) -> etree._Element:
-    reviewed = unit.status in (BeadStatus.ACCEPTED, BeadStatus.EDITED)
+    # an empty target (a sentence the reference leaves untranslated) is never "done", whatever
+    # its bead's status: a CAT tool would take signed-off as an approved empty translation
+    empty = not unit.target.strip()
+    reviewed = unit.status in (BeadStatus.ACCEPTED, BeadStatus.EDITED) and not empty
     tu = etree.Element(
         "trans-unit",
         {"id": str(unit.id), "approved": "yes" if reviewed else "no", XML_SPACE: "preserve"},
@@ -126,7 +132,8 @@ def _trans_unit(unit: Unit, warnings: list[str]) -> etree._Element:
     children: list[etree._Element] = []
     source = etree.Element("source")
     source.text = _clean(unit.source, unit.id, "source", warnings)
-    target = etree.Element("target", state=STATES[unit.status])
+    state = "needs-translation" if empty else STATES[unit.status]
+    target = etree.Element("target", state=state)
     if unit.origin in _QUALIFIERS:
         target.set("state-qualifier", _QUALIFIERS[unit.origin])
     target.text = _clean(unit.target, unit.id, "target", warnings)

@@ -83,7 +83,23 @@ def _edit_side(
         entry = Edit("edit", who, when, before=before, after=text)
         new = replace(bead, text=text, history=_log(bead, entry), status=BeadStatus.EDITED)
         new = replace(new, origin=BeadOrigin.EDITED)
+    new = replace(new, flags=_without_pair_flags(bead.flags))
     return _splice(project, index, index + 1, (new,))
+
+
+def _without_pair_flags(flags: tuple[str, ...]) -> tuple[str, ...]:
+    """The bead's flags less the QA findings on the pair (``check:target:...``): they were
+    computed on a text the reviewer has just replaced ("date missing" on a match that has the
+    date), and would otherwise follow the new text into the review panel, ``status`` and the
+    TMX's ``x-qa``. ``bitext qa`` checks the new text."""
+    from align.qa.flags import parse_code  # align.qa loads every check: only when editing
+
+    kept = []
+    for flag in flags:
+        code = parse_code(flag)
+        if code is None or code.side != "target":
+            kept.append(flag)
+    return tuple(kept)
 
 
 def take_match(
@@ -105,6 +121,7 @@ def take_match(
         text=text,
         origin=BeadOrigin.TM,
         status=BeadStatus.EDITED,
+        flags=_without_pair_flags(bead.flags),
         history=_log(bead, entry),
     )
     return _splice(project, index, index + 1, (new,))
