@@ -78,4 +78,6 @@ def test_one_worker_two_workers_and_ray_write_the_same_corpus(
     documents = {tu.findtext("prop[@type='x-document']") for tu in drafts.iter("tu")}
     assert documents == {"doc020", "doc021"}  # the two without a translation
     origins = {tu.findtext("prop[@type='x-origin']") for tu in drafts.iter("tu")}
-    assert all(o.startswith("mt:") for o in origins)
+    assert origins == {"mt"}  # the model that drafted them is x-mt-model's
+    mt_models = {tu.findtext("prop[@type='x-mt-model']") for tu in drafts.iter("tu")}
+    assert len(mt_models) == 1 and None not in mt_models
