@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from align.model import Draft
-from models.base import ProgressCallback, Translator
+from align.translator import ProgressCallback, Translator
 
 TM_ENGINE = "tm"
 
@@ -54,7 +54,7 @@ def _lookup(segments: Sequence[str], index: dict[str, str]) -> dict[int, str]:
 
 @dataclass(frozen=True)
 class TmTranslator:
-    """A :class:`~models.base.Translator` that answers exact matches from a memory and sends
+    """A :class:`~align.translator.Translator` that answers exact matches from a memory and sends
     only the remaining sentences to ``engine``, in one batch, keeping input order.
 
     Model id, fingerprint and engine are the MT engine's: the project's provenance still names

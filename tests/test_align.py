@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from align.aligner import AlignParams, align
+from align.aligner import AlignParams, SearchParams, align
 from align.errors import InputError
 from align.model import Bead, Segment
 
@@ -125,7 +125,7 @@ def test_banded_search_agrees_with_the_full_one() -> None:
 
     src, tgt, gold = synthetic_pair(300, seed=3)
     full = pairs(align(src, tgt))
-    banded = pairs(align(src, tgt, params=AlignParams(full_limit=0, band=4)))
+    banded = pairs(align(src, tgt, params=AlignParams(search=SearchParams(full_limit=0, band=4))))
     assert banded == full
     assert sum(g in set(full) for g in gold) > 0.95 * len(gold)
 
@@ -133,17 +133,13 @@ def test_banded_search_agrees_with_the_full_one() -> None:
 def test_long_texts_are_searched_in_blocks_with_the_same_answer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import align.aligner as aligner
     import align.band as band
     from tests.benchmarks.test_align_bench import synthetic_pair
 
     src, tgt, gold = synthetic_pair(1200, seed=5)
-    monkeypatch.setattr(aligner, "BLOCK", 10**9)
-    whole = align(src, tgt)
-    monkeypatch.setattr(aligner, "BLOCK", 150)
-    monkeypatch.setattr(aligner, "LOOKAHEAD", 40)
+    whole = align(src, tgt, params=AlignParams(search=SearchParams(block=10**9)))
     monkeypatch.setattr(band, "STRETCH", 200)  # and anchors found stretch by stretch
-    blocks = align(src, tgt)
+    blocks = align(src, tgt, params=AlignParams(search=SearchParams(block=150, lookahead=40)))
     assert_partition(blocks, len(src), len(tgt))
     assert pairs(blocks) == pairs(whole)
     # a block sees only its look-ahead of what follows, so posteriors may move a little
@@ -198,7 +194,6 @@ def test_a_long_omission_is_found_without_widening_the_band(
 
 def test_unrelated_long_texts_stop_widening_the_band(monkeypatch: pytest.MonkeyPatch) -> None:
     """No translation, no anchors that hold: the band stops growing at MAX_HALF (no n×m table)."""
-    import align.aligner as aligner
     import align.band as band
     from tests.benchmarks.test_align_bench import synthetic_pair
 
@@ -209,21 +204,19 @@ def test_unrelated_long_texts_stop_widening_the_band(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(band, "chain_band", lambda *a: calls.append(a[3]) or original(*a))
     beads = align(src, tgt)
     assert_partition(beads, len(src), len(tgt))
-    assert max(calls) == aligner.MAX_HALF < len(tgt)
+    assert max(calls) == SearchParams().max_half < len(tgt)
     assert sum(b.score < 0.5 for b in beads) > 0.5 * len(beads)  # and the scores say so
 
 
-def test_progress_reports_every_source_sentence_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    import align.aligner as aligner
+def test_progress_reports_every_source_sentence_once() -> None:
     from tests.benchmarks.test_align_bench import synthetic_pair
 
     ticks: list[int] = []
     align(ZH, EN, progress=ticks.append)
     assert ticks == [len(ZH)]
     src, tgt, _ = synthetic_pair(900, seed=4)
-    monkeypatch.setattr(aligner, "BLOCK", 200)
     ticks.clear()
-    align(src, tgt, progress=ticks.append)
+    align(src, tgt, progress=ticks.append, params=AlignParams(search=SearchParams(block=200)))
     assert len(ticks) >= 4 and all(t > 0 for t in ticks) and sum(ticks) == len(src)
     ticks.clear()
     align(ZH, ZH, progress=ticks.append)  # the identical-files shortcut reports too
@@ -234,17 +227,18 @@ def test_a_bead_pays_for_each_line_of_dialogue_one_side_opens_alone() -> None:
     """Two Chinese lines of dialogue against one English line: one turn lost, one price."""
     import numpy as np
 
-    import align.aligner as aligner
+    import align.cost as cost
+    from align.features import Structure
     from align.similarity import Vocab, source_features, target_features
 
     zh = ["“走吧。”", "“好。”"]
     en = ["'Let us go then, all right.'"]
     vocab = Vocab()
     sf, tf = source_features(zh, None, vocab), target_features(en, vocab)
-    structure = aligner.Structure.of(zh, en)
+    structure = Structure.of(zh, en)
     zeros, plo = np.zeros((2, 1)), np.zeros(2, dtype=np.int64)
     without, with_turns = (
-        aligner._make_cost(sf, tf, AlignParams(turns=t), zeros, zeros, plo, structure)
+        cost.make_cost(sf, tf, AlignParams(turns=t), zeros, zeros, plo, structure)
         for t in (0.0, 0.08)
     )
     end = np.array([[1]])
@@ -305,17 +299,18 @@ def test_a_bead_whose_draft_and_english_open_with_the_same_word_takes_its_place(
 def test_the_same_opening_word_lowers_a_bead_cost_by_its_weight() -> None:
     import numpy as np
 
-    import align.aligner as aligner
+    import align.cost as cost
+    from align.features import Structure
     from align.similarity import Vocab, source_features, target_features
 
     zh, drafts = ["但是他走了。", "她哭了。"], ["But he left.", "She cried."]
     en = ["'But he has gone,' she said.", "And she wept."]
     vocab = Vocab()
     sf, tf = source_features(zh, drafts, vocab), target_features(en, vocab)
-    structure = aligner.Structure.of(zh, en, drafts=drafts)
+    structure = Structure.of(zh, en, drafts=drafts)
     zeros, plo = np.zeros((2, 2)), np.zeros(2, dtype=np.int64)
     without, with_words = (
-        aligner._make_cost(sf, tf, AlignParams(word_opening=w), zeros, zeros, plo, structure)
+        cost.make_cost(sf, tf, AlignParams(word_opening=w), zeros, zeros, plo, structure)
         for w in (0.0, 0.05)
     )
     ends, col = np.array([[1], [2]]), np.array([[1], [2]])
