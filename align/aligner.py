@@ -1,68 +1,32 @@
 """Sentence alignment: monotone n:m beads between Chinese sentences and an English translation.
 
-How a candidate bead (up to 4-1/1-6, 2-2, 2-3, 3-2, 2-4, 3-3, plus 1-0 and 0-1) is costed — the
-aligner minimises the sum over the document:
+The method, and where each part lives:
 
-* **lexical match** — ``-F1 · mass^γ``: F1 of a weighted token overlap between the bead's two
-  sides (see ``align.similarity``): the share of the Chinese units (CC-CEDICT words, anchors and,
-  with drafts, the draft's words) found in the English, and the share of English words found in
-  the Chinese units' translations, each word weighted by its rarity in the document. ``mass`` is
-  the bead's mean unit weight per side (1 for an average sentence). Summing a bare F1 per bead
-  (γ = 0, what Bertalign does with cosines) pays a reward per bead, so two loose 1-1 beads
-  beat the 2-2 bead a translator made by moving a clause across the sentence break; weighting
-  by mass (γ = 1 would make the sum "total matched weight", which never prefers a split) removes
-  part of that bias. γ = 0.5 was chosen in every leave-one-document-out fold on MAC-Dev, with
-  and without drafts;
-* **length** — ``(log(en chars / (ratio · zh chars)))²``, the ratio measured on the two texts;
-* **shape** — a small price per sentence merged into a bead and per skipped sentence;
-* **structure** — a bead boundary inside a quotation on one side only (``align.boundaries``), a
-  bead whose sides hold different numbers of lines of dialogue (quotations with speech
-  punctuation, so quoted terms of official texts do not count; MAC-Dev exact F1 +0.008 with
-  drafts, +0.009 without, all of it in the two dialogue-heavy chapters, none worse) and, when
-  both sides have paragraph numbers, a bead that disagrees about a paragraph break pay extra
-  (``hard_paragraphs=True`` forbids the latter); a bead whose first sentences both open with a
-  name (the Chinese one judged on its MT draft) or both with a quotation, or whose first MT draft
-  and English sentence open with the same word ("When…", "But…"), or whose last sentences both
-  close a quotation, earns a little — the translator began or ended a sentence where the
-  original did. MAC-Dev exact F1 with drafts 0.911 -> 0.928 (weights chosen on the other five
-  chapters: 0.927), without 0.887 -> 0.895, no chapter worse; it places short sentences
-  ("Nobody came.") that words and lengths leave in a tie;
-* **meaning** (optional, ``semantic=``; ``align.semantic``) — ``-w · (cos - c)``, the centred
-  cosine of the bead's two sides under a multilingual sentence encoder (multilingual-e5-small):
-  MAC-Dev exact F1 0.911 -> 0.922 with drafts, 0.887 -> 0.904 without, flat over w 0.5–0.7
-  and c 0.1–0.15 (it helps the free, dialogue-heavy chapters most: 002 0.818 -> 0.866; the
-  most literal one, 001, drops 0.987 -> 0.971). The vectors also price a dropped Chinese
-  sentence (1-0 bead): ``skip + w' · (cos' - c')``, where cos' is its best centred cosine with
-  the four English sentences around the drop. A sentence the translator left out resembles
-  none of them, so dropping it gets cheaper than merging it into a neighbour's bead, which the
-  words alone always preferred (MAC-Dev: 1 of 9 dropped sentences found before, 7 after);
-  exact F1 0.922 -> 0.928 with drafts, 0.904 -> 0.909 without.
+* **Features** (``align.similarity``, ``align.features``): each sentence becomes a bag of
+  weighted units (CC-CEDICT words and anchors, with drafts the draft's words; English content
+  stems), and each text gets its structural evidence (paragraph breaks, quotations, lines of
+  dialogue, sentence-edge keys) and, optionally, sentence vectors (``align.semantic``).
+* **Cost** (``align.cost``): a candidate bead (up to 4-1/1-6, 2-2, 2-3, 3-2, 2-4, 3-3, plus 1-0
+  and 0-1) costs ``Σ_k w_k · feature_k(bead)`` over a declared list of named features (lexical
+  F-measure · mass^γ, length, merges, skips, meaning, the structural cues, bead shapes). The
+  weights and the temperature are fitted by ``scripts/fit_cost.py`` with leave-one-chapter-out
+  cross-validation and read from ``align/data/cost_weights.json`` (``align.weights``), one set
+  per setting: with or without MT drafts, with or without sentence vectors.
+* **Search** (``align.search``, ``align.driver``): the cheapest monotone path through the
+  lattice by dynamic programming; short texts use the whole lattice. Longer ones first link
+  sentences that share rare units and keep the heaviest monotone chain of links as anchors
+  (``align.band``); a band around that chain is searched in blocks with a look-ahead, widened
+  and re-run if the best path runs along its edge (``SearchParams``). Every stage is linear in
+  the length of the text, and memory follows a block, not the book.
+* **Passes** (``align.passes``, ``align.relearn``): Chinese-side units and English words left
+  unexplained in the same beads of the first alignment, far more often than chance, become
+  extra translation links (the translator's renamings), and the text is aligned again — a long
+  text only in windows of the first path where a learnt word meets a nearby English sentence.
+* **Scores**: the posterior probability of each bead under ``exp(-cost / T)`` over all
+  alignments in the band (forward–backward); T is fitted so that the scores are calibrated
+  (a bead scored 0.8 is right about 80% of the time).
 
-The handful of global weights (``AlignParams``) were set once on the MAC-Dev development set and
-hold for every document; they sit on a flat optimum (±0.01 exact F1 over a wide range).
-
-Search: short texts use the whole lattice. Longer ones first link sentences that share rare units
-(names, numbers, uncommon words) and keep the heaviest monotone chain of links as anchors
-(``align.band``; a first chain over the whole text places stretches of 1000 sentences, and each
-stretch links its own rare units, so anchors are as dense in a book as in a chapter); a band
-around that chain is then searched with the full n:m programme (``align.search``) in blocks of
-4000 rows with a 50-row look-ahead, widened and re-run if the best path runs along its edge.
-Every stage is linear in the length of the text, and memory follows a block, not the book.
-
-Second pass (``align.relearn``): Chinese-side units and English words left unexplained in the
-same beads of the first alignment, far more often than chance, become extra translation links
-(the translator's renamings and pet renderings), and the text is aligned again — a long text
-only in short windows of the first path where a learnt word meets a nearby English sentence.
-MAC-Dev exact F1 +0.005 with drafts, +0.008 without (leave-one-document-out chose it in every
-fold without drafts). Also new in the cost: a dropped Chinese sentence pays the same flat
-``skip`` price as an inserted English one, and with drafts F-beta leans on English-side
-coverage (``beta_with_drafts``).
-
-Scores: the posterior probability of each bead under ``exp(-cost / T)`` over all alignments in the
-band (forward–backward, ``align.search``). With T = 0.05, beads a reviewer should look at first
-(a nearly-as-cheap alternative exists) get low scores: on MAC-Dev the scores of right and wrong
-beads separate with an ROC AUC of about 0.84, and the mean score is close to the share of right
-beads.
+The history of each signal's effect on MAC-Dev is in CHANGELOG.md.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from align.cost import make_cost
+from align.cost import BeadFeatures, make_cost
 from align.features import Structure
 from align.params import AlignParams
 from align.search import Band, BandTooNarrow, PathBead, full_band, search
@@ -126,8 +126,32 @@ def run(
     free_end: bool = False,
 ) -> list[PathBead]:
     n, m = len(sf.units), len(tf.units)
+    weights = params.weights
+    assert weights is not None  # ``align.passes`` resolves the fitted set before searching
+    types = bead_types(params)
+    features = bead_features(sf, tf, params, band, structure, types)
+    cost_fn = make_cost(features, weights)
+    skip_en = weights["skip_en"]
+    return search(n, m, band, types, cost_fn, skip_en, weights.temperature, free_end)
+
+
+def bead_types(params: AlignParams) -> list[tuple[int, int]]:
+    """The bead types searched: ``params.types`` and always 0-1 and 1-0, in a fixed order."""
     types = sorted({(int(a), int(b)) for a, b in params.types} | {(0, 1), (1, 0)})
-    types = [t for t in types if t != (0, 0)]
+    return [t for t in types if t != (0, 0)]
+
+
+def bead_features(
+    sf: SideFeatures,
+    tf: SideFeatures,
+    params: AlignParams,
+    band: Band,
+    structure: Structure,
+    types: list[tuple[int, int]],
+) -> BeadFeatures:
+    """The features of every bead of ``types`` in ``band``: word coverage of each sentence pair
+    a bead there could hold, computed once, then the rest of the evidence."""
+    n, m = len(sf.units), len(tf.units)
     max_a = max(a for a, _ in types)
     max_b = max(b for _, b in types)
     rows = np.arange(n)
@@ -136,5 +160,4 @@ def run(
     phi = np.minimum(band.hi[np.minimum(rows + max_a, n)], m)
     width = int((phi - plo).max()) if n else 1
     cs, ct = pair_coverage(sf, tf, plo, phi, max(width, 1))
-    cost_fn = make_cost(sf, tf, params, cs, ct, plo, structure)
-    return search(n, m, band, types, cost_fn, params.skip, params.temperature, free_end)
+    return BeadFeatures(sf, tf, params, (cs, ct, plo), structure)

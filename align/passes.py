@@ -24,6 +24,13 @@ from align.similarity import (
     target_features,
     unit_stems,
 )
+from align.weights import fitted
+
+
+def resolved(params: AlignParams, drafts: bool, meaning: bool) -> AlignParams:
+    """``params`` with the weight set and feature shapes of this setting filled in."""
+    weights = params.weights or fitted(drafts, meaning)
+    return replace(params, weights=weights, beta=params.beta_with_drafts if drafts else params.beta)
 
 
 def align_texts(
@@ -37,10 +44,7 @@ def align_texts(
     vocab = Vocab()
     sf = source_features(src_texts, draft_texts, vocab)
     tf = target_features(tgt_texts, vocab)
-    if draft_texts is not None:
-        params = replace(params, length=params.length_with_drafts, beta=params.beta_with_drafts)
-    if structure.semantic is not None:
-        params = replace(params, temperature=params.semantic_temperature)
+    params = resolved(params, draft_texts is not None, structure.semantic is not None)
     path = search_with_band(sf, tf, params, structure, reach)
     for _ in range(params.relearn):
         learnt = learn_links(sf, tf, path)

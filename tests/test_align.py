@@ -7,6 +7,7 @@ import pytest
 from align.aligner import AlignParams, SearchParams, align
 from align.errors import InputError
 from align.model import Bead, Segment
+from tests.hand_weights import hand
 
 ZH = [
     "今天早上我在公园里散步。",
@@ -223,30 +224,41 @@ def test_progress_reports_every_source_sentence_once() -> None:
     assert ticks == [len(ZH)]
 
 
+def _features(zh: list[str], en: list[str], drafts: list[str] | None = None) -> object:
+    """The bead features of a short pair over its whole lattice (as ``align`` builds them)."""
+    from align.driver import bead_features, bead_types
+    from align.features import Structure
+    from align.search import full_band
+    from align.similarity import Vocab, source_features, target_features
+
+    vocab = Vocab()
+    sf, tf = source_features(zh, drafts, vocab), target_features(en, vocab)
+    params = AlignParams()
+    band = full_band(len(zh), len(en))
+    return bead_features(
+        sf, tf, params, band, Structure.of(zh, en, drafts=drafts), bead_types(params)
+    )
+
+
 def test_a_bead_pays_for_each_line_of_dialogue_one_side_opens_alone() -> None:
     """Two Chinese lines of dialogue against one English line: one turn lost, one price."""
     import numpy as np
 
-    import align.cost as cost
-    from align.features import Structure
-    from align.similarity import Vocab, source_features, target_features
+    from align.cost import make_cost
 
-    zh = ["“走吧。”", "“好。”"]
-    en = ["'Let us go then, all right.'"]
-    vocab = Vocab()
-    sf, tf = source_features(zh, None, vocab), target_features(en, vocab)
-    structure = Structure.of(zh, en)
-    zeros, plo = np.zeros((2, 1)), np.zeros(2, dtype=np.int64)
-    without, with_turns = (
-        cost.make_cost(sf, tf, AlignParams(turns=t), zeros, zeros, plo, structure)
-        for t in (0.0, 0.08)
-    )
+    features = _features(["“走吧。”", "“好。”"], ["'Let us go then, all right.'"])
     end = np.array([[1]])
-    # 2-1: two lines of dialogue in Chinese, one in English -> one turn lost, 0.08 more
+    # 2-1: two lines of dialogue in Chinese, one in English -> one turn lost
+    assert features(2, 1, end * 2, end, ["turns"])["turns"][0, 0] == 1.0  # type: ignore[operator]
+    # 1-1 (the second Chinese line with the English one): one turn each side, no price
+    assert features(1, 1, end * 2, end, ["turns"])["turns"][0, 0] == 0.0  # type: ignore[operator]
+    without, with_turns = (
+        make_cost(features, hand(False).but(turns=t))
+        for t in (0.0, 0.08)  # type: ignore[arg-type]
+    )
     assert with_turns(2, 1, end * 2, end)[0, 0] - without(2, 1, end * 2, end)[0, 0] == (
         pytest.approx(0.08)
     )
-    # 1-1 (the second Chinese line with the English one): one turn each side, no price
     assert with_turns(1, 1, end * 2, end)[0, 0] == without(1, 1, end * 2, end)[0, 0]
 
 
@@ -273,9 +285,11 @@ def test_a_bead_opening_with_a_name_on_both_sides_takes_its_place() -> None:
         "Fay strolled up with a grin.",
         "Then Leo and Fay sat down on a rock, and Fay told Leo a story, and Leo thanked Fay.",
     ]
-    found = pairs(align(zh, en, drafts=drafts))
+    found = pairs(align(zh, en, drafts=drafts, params=AlignParams(weights=hand(True))))
     assert found == [((0,), (0,)), ((1,), (1, 2)), ((2,), (3,)), ((3,), (4,))]
-    blind = pairs(align(zh, en, drafts=drafts, params=AlignParams(name_opening=0.0)))
+    blind = pairs(
+        align(zh, en, drafts=drafts, params=AlignParams(weights=hand(True).but(name_opening=0.0)))
+    )
     assert blind[2] == ((2,), (2, 3))  # without the openings the loose sentence went forward
     assert_partition(align(zh, en, params=AlignParams()), len(zh), len(en))  # no drafts: off
 
@@ -290,28 +304,25 @@ def test_a_bead_whose_draft_and_english_open_with_the_same_word_takes_its_place(
     ]
     en = ["He stood waiting for her at the door.", "No one."]
     en += ["When night fell, she finally returned.", "She had brought him some food."]
-    found = pairs(align(zh, en, drafts=drafts))
+    found = pairs(align(zh, en, drafts=drafts, params=AlignParams(weights=hand(True))))
     assert found == [((0,), (0, 1)), ((1,), (2,)), ((2,), (3,))]
-    blind = pairs(align(zh, en, drafts=drafts, params=AlignParams(word_opening=0.0)))
+    blind = pairs(
+        align(zh, en, drafts=drafts, params=AlignParams(weights=hand(True).but(word_opening=0.0)))
+    )
     assert blind[1] == ((1,), (1, 2))
 
 
 def test_the_same_opening_word_lowers_a_bead_cost_by_its_weight() -> None:
     import numpy as np
 
-    import align.cost as cost
-    from align.features import Structure
-    from align.similarity import Vocab, source_features, target_features
+    from align.cost import make_cost
 
     zh, drafts = ["但是他走了。", "她哭了。"], ["But he left.", "She cried."]
     en = ["'But he has gone,' she said.", "And she wept."]
-    vocab = Vocab()
-    sf, tf = source_features(zh, drafts, vocab), target_features(en, vocab)
-    structure = Structure.of(zh, en, drafts=drafts)
-    zeros, plo = np.zeros((2, 2)), np.zeros(2, dtype=np.int64)
+    features = _features(zh, drafts=drafts, en=en)
     without, with_words = (
-        cost.make_cost(sf, tf, AlignParams(word_opening=w), zeros, zeros, plo, structure)
-        for w in (0.0, 0.05)
+        make_cost(features, hand(True).but(word_opening=-w))
+        for w in (0.0, 0.05)  # type: ignore[arg-type]
     )
     ends, col = np.array([[1], [2]]), np.array([[1], [2]])
     saved = without(1, 1, ends, col) - with_words(1, 1, ends, col)
@@ -324,8 +335,12 @@ def test_a_bead_opening_with_a_quotation_on_both_sides_takes_its_place() -> None
     zh = ["他在门口站了很久。", "“你要去哪里？”", "她没有回答。"]
     en = ["He stood at the door for a long time.", "Nobody came.", "'Where are you going?'"]
     en.append("She did not answer.")
-    assert pairs(align(zh, en)) == [((0,), (0, 1)), ((1,), (2,)), ((2,), (3,))]
-    blind = pairs(align(zh, en, params=AlignParams(quote_opening=0.0)))
+    assert pairs(align(zh, en, params=AlignParams(weights=hand(False)))) == [
+        ((0,), (0, 1)),
+        ((1,), (2,)),
+        ((2,), (3,)),
+    ]
+    blind = pairs(align(zh, en, params=AlignParams(weights=hand(False).but(quote_opening=0.0))))
     assert blind[1] == ((1,), (1, 2))
 
 
@@ -333,6 +348,10 @@ def test_a_bead_closing_a_quotation_on_both_sides_ends_there() -> None:
     zh = ["他在门口站了很久。", "他问：“你要去哪里？”", "她没有回答，转身走了。"]
     en = ["He stood at the door for a long time.", "He asked: 'Where are you going?'"]
     en += ["Nobody spoke.", "She turned and walked away without answering."]
-    assert pairs(align(zh, en)) == [((0,), (0,)), ((1,), (1,)), ((2,), (2, 3))]
-    blind = pairs(align(zh, en, params=AlignParams(quote_closing=0.0)))
+    assert pairs(align(zh, en, params=AlignParams(weights=hand(False)))) == [
+        ((0,), (0,)),
+        ((1,), (1,)),
+        ((2,), (2, 3)),
+    ]
+    blind = pairs(align(zh, en, params=AlignParams(weights=hand(False).but(quote_closing=0.0))))
     assert blind[1] == ((1,), (1, 2))
