@@ -2,8 +2,8 @@
 
 A batch is a list of :class:`Job`. Each stage returns new jobs and never raises for one
 document's fault: a document that fails carries its error through the later stages untouched
-and the rest of the batch goes on. The local engine (``align.batch_local``) and the Ray Data
-engine (``align.batch_ray``) call these same functions, so a corpus comes out the same
+and the rest of the batch goes on. The local engine (``models.batch_local``) and the Ray Data
+engine (``models.batch_ray``) call these same functions, so a corpus comes out the same
 whichever engine runs it, and there is one implementation of each stage to fix or speed up.
 """
 
@@ -25,7 +25,7 @@ from align.model import Draft, ModelInfo, Project, Segment, Side
 from align.pipeline import Document, drafts_as_target, pair_with_drafts, segment_input
 from align.qa.glossary import Glossary
 from align.qa.project import qa_project
-from models.base import Translator
+from align.translator import Translator
 
 _HAN = regex.compile(r"\p{Han}")
 _LETTER = regex.compile(r"\p{L}")

@@ -121,7 +121,7 @@ def open_memory(
     path: Path, tgt_lang: str = "en", on_build: Callable[[str], None] | None = None
 ) -> MemoryIndex:
     """The memory's index: from the cache, or built now (``on_build`` is told) and cached."""
-    from models.store import cache_root
+    from align.cachedir import cache_root
 
     path = Path(path)
     folder = cache_root() / "tm" / memory_digest(path, tgt_lang)[:32]

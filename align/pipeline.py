@@ -25,7 +25,7 @@ from align.model import (
 from align.segment import segment
 from align.semantic import BlockVectors, SentenceEncoder, block_vectors, count_blocks, wide_ends
 from align.tm import TM_ENGINE
-from models.base import ProgressCallback, Translator
+from align.translator import ProgressCallback, Translator
 
 
 @dataclass(frozen=True)

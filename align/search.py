@@ -218,8 +218,23 @@ def search(
     The path runs from (0, 0) to (n, m), or with ``free_end`` to any column of row n: a long
     text is searched block by block, and a block's last rows are only a look-ahead.
     """
-    inv_t = 1.0 / temperature
     table = cost_table(n, band, types, cost_fn, skip_tgt)
+    return search_table(n, m, band, types, table, skip_tgt, temperature, free_end)
+
+
+def search_table(
+    n: int,
+    m: int,
+    band: Band,
+    types: list[tuple[int, int]],
+    table: np.ndarray,
+    skip_tgt: float,
+    temperature: float,
+    free_end: bool = False,
+) -> list[PathBead]:
+    """``search`` over a cost table already made (``cost_table``'s layout): the fit of the
+    cost's weights (``scripts/fit_cost.py``) decodes the same lattice with many weights."""
+    inv_t = 1.0 / temperature
     args = (n, m, band, types, table, skip_tgt, inv_t, free_end)
     back, fwd, bwd, last = compiled.call(
         "search_kernel", n, lambda kernel: _compiled_passes(kernel, *args), lambda: _passes(*args)

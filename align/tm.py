@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from align.model import Draft, TmMatch
-from models.base import ProgressCallback, Translator
+from align.translator import ProgressCallback, Translator
 
 if TYPE_CHECKING:
     from align.qa.glossary import Glossary
@@ -150,7 +150,7 @@ def _distinct(matches: list[TmMatch]) -> tuple[TmMatch, ...]:
 
 @dataclass(frozen=True)
 class TmTranslator:
-    """A :class:`~models.base.Translator` that answers exact (100/101%) matches from memories
+    """A :class:`~align.translator.Translator` that answers exact (100/101%) matches from memories
     and sends only the remaining sentences to ``engine``, in one batch, keeping input order;
     fuzzy matches ride along in ``Draft.matches`` beside the MT text.
 

@@ -158,14 +158,14 @@ def batch(
     progress = Progress(failed=list(plan.failed))
     batches = make_batches(plan.todo, docs_per_batch)
     if batches and engine is BatchEngine.RAY:
-        from align.batch_ray import ray_cluster, run_ray
+        from models.batch_ray import ray_cluster, run_ray
 
         info("starting Ray" if ray_address is None else f"joining Ray at {ray_address}", quiet)
         with ray_cluster(ray_address, jobs) as ray, progress_bars(quiet) as bars:
             done = _writer(outdir, progress, bars("documents", len(plan.todo)))
             run_ray(ray, batches, settings, options, jobs, done, num_gpus)
     elif batches:
-        from align.batch_local import cpu_count, local_workers
+        from models.batch_local import cpu_count, local_workers
 
         workers = min(jobs or cpu_count(), len(batches))
         with local_workers(workers, options) as pool, progress_bars(quiet) as bars:

@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from math import ceil
 from typing import Protocol, TypeVar
 
 from align.model import DecodingSettings, Draft
 
-ProgressCallback = Callable[[int], None]
+# the pipeline's contract lives in align (align never imports models); re-exported here
+from align.translator import ProgressCallback as ProgressCallback
+from align.translator import Translator as Translator
+
 T = TypeVar("T")
 # Asked for a GPU that the engine cannot see (CPU-only torch, no driver, no device).
 NO_CUDA = "--device cuda: {what} sees no CUDA GPU here; use --device auto or cpu"
-
-
-class Translator(Protocol):
-    """Anything that turns a batch of source sentences into one draft each, in order."""
-
-    @property
-    def model_id(self) -> str: ...
-
-    @property
-    def fingerprint(self) -> str: ...
-
-    @property
-    def engine(self) -> str: ...
-
-    def translate(
-        self, texts: list[str], progress: ProgressCallback | None = None
-    ) -> list[Draft]: ...
 
 
 @dataclass(frozen=True)

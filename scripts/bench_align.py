@@ -16,10 +16,11 @@ and scores each document's share of the beads. --semantic adds the sentence enco
 --semantic-cache FILE keeps the vectors (numbers, not text; bitext's SQLite vector cache) for
 the next run. --by-type says which gold bead types were missed and what the wrong beads did
 (split a gold bead, merged whole gold beads, or shifted a boundary): counts only, no text.
---held-out FIELD=V1,V2,... (repeatable; FIELD an ``AlignParams`` weight) aligns the benchmark
-once per point of the grid and scores each document with the point chosen on the others
-(leave-one-document-out; the first best point in the order given wins a tie): what a weight
-tuned on this benchmark is worth on a text it has not seen.
+--held-out FEATURE=V1,V2,... (repeatable; FEATURE a weight of ``align.cost.FEATURES``, the rest
+as fitted) aligns the benchmark once per point of the grid and scores each document with the
+point chosen on the others (leave-one-document-out; the first best point in the order given
+wins a tie): what a weight tuned on this benchmark is worth on a text it has not seen. The
+shipped weights come from ``scripts/fit_cost.py`` (leave-one-chapter-out over both annotations).
 The benchmark texts are read at run time only; nothing from them is stored in this repository.
 """
 
@@ -37,16 +38,17 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from align.aligner import AlignParams  # noqa: E402
+from align.cost import FEATURES  # noqa: E402
 from align.coverage import align_covered  # noqa: E402
 from align.formats.beads import BeadIds, format_bead, read_beads  # noqa: E402
 from align.model import Bead  # noqa: E402
 from align.pipeline import encode_sides  # noqa: E402
 from align.semantic import BlockVectors, SentenceEncoder  # noqa: E402
+from align.weights import fitted  # noqa: E402
 
 
 def read_lines(path: Path) -> list[str]:
@@ -221,9 +223,8 @@ class HeldOut:
 
 
 def parse_grid(specs: list[str]) -> dict[str, list[float]]:
-    """``["word_opening=0,0.03"]`` -> ``{"word_opening": [0.0, 0.03]}``, fields checked."""
-    defaults = dataclasses.asdict(AlignParams())
-    numeric = {name: type(v) for name, v in defaults.items() if isinstance(v, int | float)}
+    """``["word_opening=0,-0.03"]`` -> ``{"word_opening": [0.0, -0.03]}``, names checked."""
+    numeric = dict.fromkeys(FEATURES, float)
     grid: dict[str, list[float]] = {}
     for spec in specs:
         name, _, values = spec.partition("=")
@@ -263,7 +264,8 @@ def held_out(bench: Path, scorer: Path, grid: dict[str, list[float]], use_drafts
     counts: list[Counts] = []
     for point in points:
         with tempfile.TemporaryDirectory(prefix="bitext-bench-") as tmp:
-            params = AlignParams(**cast("dict[str, Any]", point))  # fields checked: parse_grid
+            weights = fitted(use_drafts, meaning=False).but(**point)  # names checked: parse_grid
+            params = AlignParams(weights=weights)
             align_dir(bench, Path(tmp), use_drafts, params=params)
             per_doc = score(bench, Path(tmp), scorer)["per_doc"]
         counts.append({name: _exact_counts(doc["counts"]) for name, doc in per_doc.items()})
@@ -349,8 +351,8 @@ def main(argv: list[str] | None = None) -> int:
         "--held-out",
         action="append",
         default=[],
-        metavar="FIELD=V1,V2,...",
-        help="leave-one-document-out over this grid of AlignParams weights (repeatable)",
+        metavar="FEATURE=V1,V2,...",
+        help="leave-one-document-out over this grid of cost weights (repeatable)",
     )
     args = ap.parse_args(argv)
     if not args.bench:

@@ -38,10 +38,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from align.batch import BatchSettings  # noqa: E402
-from align.batch_local import run_local  # noqa: E402
 from align.batch_out import make_batches, plan_corpus  # noqa: E402
 from align.corpus import find_documents  # noqa: E402
 from align.lexicon import lexicon  # noqa: E402
+from models.batch_local import run_local  # noqa: E402
 from tests.batch_corpus import write_corpus  # noqa: E402
 
 # One thread each: on a shared machine a multi-threaded torch waits on descheduled threads.

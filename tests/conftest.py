@@ -76,16 +76,28 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian") / "opus-mt-tiny")
 
 
-@pytest.fixture(scope="session")
-def bench_align() -> ModuleType:
-    """scripts/bench_align.py as a module (scripts/ is not a package)."""
-    path = Path(__file__).resolve().parents[1] / "scripts" / "bench_align.py"
-    spec = importlib.util.spec_from_file_location("bench_align", path)
+def _script(name: str) -> ModuleType:
+    """scripts/NAME.py as a module (scripts/ is not a package)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    path = Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_align", module)
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def bench_align() -> ModuleType:
+    return _script("bench_align")
+
+
+@pytest.fixture(scope="session")
+def fit_cost() -> ModuleType:
+    _script("bench_align")  # fit_cost imports it as a sibling module
+    return _script("fit_cost")
 
 
 @pytest.fixture(scope="session")

@@ -193,16 +193,16 @@ def test_second_pass_learns_a_translators_renaming() -> None:
 def test_second_pass_windows_cover_changed_sentences_and_merge() -> None:
     import numpy as np
 
-    from align.aligner import _windows
+    from align.passes import _windows
     from align.search import PathBead
 
     path = [PathBead(k, k, k + 1, k + 1, 0.5, 0.0) for k in range(20)]
     changed = np.zeros(20, dtype=bool)
     changed[[3, 5, 15]] = True
-    assert _windows(path, changed, 1) == [(2, 7), (14, 17)]
-    assert _windows(path, np.zeros(20, dtype=bool), 2) == []
+    assert _windows(path, changed, 1, 0.95) == [(2, 7), (14, 17)]
+    assert _windows(path, np.zeros(20, dtype=bool), 2, 0.95) == []
     sure = [PathBead(k, k, k + 1, k + 1, 1.0, 0.0) for k in range(20)]
-    assert _windows(sure, changed, 1) == []  # a sure bead is not revisited
+    assert _windows(sure, changed, 1, 0.95) == []  # a sure bead is not revisited
 
 
 def test_search_with_a_free_end_leaves_where_the_path_is_cheapest() -> None:
@@ -227,19 +227,18 @@ def test_compiled_passes_equal_the_numpy_passes(monkeypatch: pytest.MonkeyPatch)
     import numpy as np
 
     pytest.importorskip("numba")
-    import align.aligner as aligner
     import align.search as search
     from align import compiled
-    from align.aligner import align
+    from align.aligner import AlignParams, SearchParams, align
     from tests.benchmarks.test_align_bench import synthetic_pair
 
     calls = []
     original = search._compiled_passes
     monkeypatch.setattr(search, "_compiled_passes", lambda *a: calls.append(a) or original(*a))
     monkeypatch.setattr(compiled, "KERNEL_ROWS", 0)  # compiled for every lattice, however short
-    monkeypatch.setattr(aligner, "BLOCK", 400)  # blocks with free ends, and a last fixed one
     src, tgt, _ = synthetic_pair(1000, seed=8)
-    align(src, tgt)
+    blocks = AlignParams(search=SearchParams(block=400))  # free ends, and a last fixed one
+    align(src, tgt, params=blocks)
     align(src[:60], tgt[:80], drafts=[t.lower() for t in tgt[:60]])  # the full lattice
     assert len(calls) > 4
     for kernel, *args in calls:
@@ -253,14 +252,14 @@ def test_compiled_pair_coverage_equals_the_python_one(monkeypatch: pytest.Monkey
     import numpy as np
 
     pytest.importorskip("numba")
-    import align.aligner as aligner
+    import align.driver as driver
     from align import compiled
     from align.aligner import align
     from align.similarity import pair_coverage
     from tests.benchmarks.test_align_bench import synthetic_pair
 
     calls = []
-    monkeypatch.setattr(aligner, "pair_coverage", lambda *a: calls.append(a) or pair_coverage(*a))
+    monkeypatch.setattr(driver, "pair_coverage", lambda *a: calls.append(a) or pair_coverage(*a))
     src, tgt, _ = synthetic_pair(700, seed=6)
     align(src, tgt)  # banded, with a second pass over learnt links
     align(src[:50], tgt[:60], drafts=[t.lower() for t in tgt[:50]])  # drafts, the full lattice

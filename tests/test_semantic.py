@@ -33,6 +33,7 @@ from align.semantic import (
     wide_ends,
 )
 from tests.benchmarks.test_align_bench import synthetic_pair
+from tests.hand_weights import hand
 from tests.test_align_cli import expected_lines, run_cli
 
 Gold = list[tuple[tuple[int, ...], tuple[int, ...]]]
@@ -179,8 +180,16 @@ def test_a_sentence_left_untranslated_is_dropped_not_merged() -> None:
     gold: Gold = [((i,), (i,)) for i in range(3)] + [((3,), ())]
     gold += [((i,), (i - 1,)) for i in range(4, 8)]
     vectors = block_vectors(src, tgt, MeaningEncoder(src, tgt, gold))
-    assert pairs(align(src, tgt, semantic=vectors)) == gold
-    flat = align(src, tgt, semantic=vectors, params=AlignParams(drop_semantic=0.0))
+    assert (
+        pairs(align(src, tgt, semantic=vectors, params=AlignParams(weights=hand(False, True))))
+        == gold
+    )
+    flat = align(
+        src,
+        tgt,
+        semantic=vectors,
+        params=AlignParams(weights=hand(False, True).but(drop_meaning=0.0, skip_zh=0.27)),  # flat
+    )
     assert ((3,), ()) not in pairs(flat)
 
 

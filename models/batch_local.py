@@ -23,7 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 
 from align.batch import BatchSettings, Job, failure, process_batch
-from models.base import Translator
+from align.translator import Translator
 from models.factory import EngineOptions
 
 Done = Callable[[list[Job]], None]
