@@ -17,9 +17,10 @@ in coarse n:m beads. So, when the first alignment leaves many sentences without 
    give every sentence outside it a bead of its own with an empty side.
 
 A fully translated text costs one scan of the beads (and, when it has several unmatched
-sentences, one linear pass over rare units); its beads are returned unchanged. Gaps in the
-middle are left to the aligner, which is anchored on both sides of them; :func:`find_gaps`
-reports every long run of unmatched sentences, wherever it is, for the user's warning.
+sentences or the sides' sentence counts differ, one linear pass over rare units); its beads are
+returned unchanged. Gaps in the middle are left to the aligner, which is anchored on both sides
+of them; :func:`find_gaps` reports every long run of unmatched sentences, wherever it is, for the
+user's warning.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def align_covered(
         progress=progress,
     )
     n, m = len(src), len(tgt)
-    if not _worth_a_look(beads) or n == 0 or m == 0:
+    if not (_worth_a_look(beads) or abs(n - m) >= MIN_GAP) or n == 0 or m == 0:
         return beads
     texts = [_text(s) for s in src], [_text(s) for s in tgt]
     vocab = Vocab()
@@ -124,7 +125,11 @@ def _text(sentence: str | Segment) -> str:
 
 
 def _worth_a_look(beads: Sequence[Bead]) -> bool:
-    """Enough unmatched sentences on one side for a part to be untranslated (one scan)."""
+    """Enough unmatched sentences on one side for a part to be untranslated (one scan).
+
+    Not the only test: the cost may prefer coarse merges to drops, so ``align_covered`` also
+    looks whenever the two sides' sentence counts differ by ``MIN_GAP`` or more.
+    """
     lone_src = sum(len(b.source) for b in beads if not b.target)
     lone_tgt = sum(len(b.target) for b in beads if not b.source)
     return max(lone_src, lone_tgt) >= MIN_GAP
