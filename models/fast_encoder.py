@@ -273,9 +273,16 @@ class FastE5Encoder:
         info = json.loads((folder / INFO).read_text(encoding="utf-8"))
         self.bos, self.eos, self.dim = int(info["bos"]), int(info["eos"]), int(info["hidden"])
         self.window = int(info["max_positions"]) - 2
-        self.tokenizer, self._model = _load(
-            folder.resolve(), int(info["unk"]), self.workers, self.per_batch
-        )
+        self._folder, self._unk = folder.resolve(), int(info["unk"])
+
+    @property
+    def tokenizer(self) -> E5Tokenizer:
+        return self._parts()[0]
+
+    def _parts(self) -> tuple[E5Tokenizer, Any]:
+        """Loaded at the first encoding, not before: ``run`` drafts first, and torch drafted
+        slower (up to 2-3x the CPU time, measured) once CTranslate2 had run in the process."""
+        return _load(self._folder, self._unk, self.workers, self.per_batch)
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
         """Content token ids of each text as encoded (prefix included, no ``<s>``/``</s>``)."""
@@ -306,7 +313,8 @@ class FastE5Encoder:
 
     def _means(self, batch: list[_Window]) -> np.ndarray:
         """Each window's mean hidden state over its own tokens (padding left out)."""
-        hidden = np.asarray(self._model.forward_batch([w.ids for w in batch]).last_hidden_state)
+        output = self._parts()[1].forward_batch([w.ids for w in batch])
+        hidden = np.asarray(output.last_hidden_state)
         lengths = np.array([len(w.ids) for w in batch])
         mask = np.arange(hidden.shape[1])[None, :] < lengths[:, None]
         return (hidden * mask[:, :, None]).sum(axis=1) / lengths[:, None]

@@ -15,6 +15,8 @@ from __future__ import annotations
 import csv
 import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 from align.segment import segment
@@ -84,14 +86,12 @@ def share_encoder(cache: Path) -> None:
 
     if not encoder_installed():
         return
-    from models.fast_encoder import convert_encoder
-
     session = os.environ["BITEXT_SESSION_CACHE"]
-    mine, os.environ["BITEXT_CACHE_DIR"] = os.environ["BITEXT_CACHE_DIR"], session
-    try:
-        convert_encoder()  # once per session
-    finally:
-        os.environ["BITEXT_CACHE_DIR"] = mine
+    # in a child process: with CTranslate2 loaded first, torch drafted up to 10x slower here
+    convert = "from models.fast_encoder import convert_encoder; convert_encoder()"
+    if not any(Path(session, "encoders").glob("*/bitext-encoder.json")):
+        env = {**os.environ, "BITEXT_CACHE_DIR": session}
+        subprocess.run([sys.executable, "-c", convert], env=env, check=True, cwd=REPO)
     cache.mkdir(parents=True, exist_ok=True)
     if not (cache / "encoders").exists():
         (cache / "encoders").symlink_to(Path(session) / "encoders", target_is_directory=True)

@@ -434,7 +434,7 @@ def test_damaged_draft_cache(
 ) -> None:
     import sqlite3
 
-    Path("cache").mkdir()
+    Path("cache").mkdir(exist_ok=True)  # the fixture may have made it
     with sqlite3.connect(Path("cache") / "drafts.sqlite3") as db:  # another program's table
         db.execute("CREATE TABLE drafts (key TEXT PRIMARY KEY, text INTEGER)")
     args = ["draft", "zh.txt", "-o", "d.json", "--model", tiny_model, "--beam", "1", "-q"]
