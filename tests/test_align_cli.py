@@ -10,6 +10,7 @@ import pytest
 
 from align.formats.project_json import read_project
 from cli.app import main
+from models.sentence_encoder import encoder_installed
 from tests.test_align import EN, GOLD, ZH
 
 
@@ -60,7 +61,8 @@ def test_beads_out_project_and_json(
     summary = json.loads(out)
     assert summary["beads"] == len(GOLD)
     assert (summary["source_sentences"], summary["target_sentences"]) == (len(ZH), len(EN))
-    assert summary["low_score_beads"] == 0 and summary["semantic"] is False
+    assert summary["low_score_beads"] == 0
+    assert summary["semantic"] is encoder_installed()  # meaning is on by default
     assert summary["seconds"] >= 0
     assert beads.read_text(encoding="utf-8").splitlines() == expected_lines()
     loaded = read_project(project)

