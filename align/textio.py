@@ -30,15 +30,19 @@ class LoadedText:
 
 def read_text(path: Path) -> LoadedText:
     """Read a text file as UTF-8, falling back to Big5 or GB18030 (common for Chinese texts)."""
+    return decode_bytes(read_input(path, "a text file"), str(path))
+
+
+def read_input(path: Path, what: str) -> bytes:
+    """The bytes of an input file, or one line saying why not (``what`` it should have been)."""
     if not path.exists():
         raise InputError(f"{path}: no such file; check the path")
     if path.is_dir():
-        raise InputError(f"{path}: is a directory; give a text file")
+        raise InputError(f"{path}: is a directory; give {what}")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror}); check its permissions") from exc
-    return decode_bytes(data, str(path))
 
 
 def decode_bytes(data: bytes, name: str) -> LoadedText:

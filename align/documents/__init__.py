@@ -135,15 +135,9 @@ def read_document(path: Path | str, format: str | None = None) -> Document:  # n
     path = Path(path)
     if format is not None and format not in FORMATS:
         raise InputError(f"--format {format}: unknown; bitext reads {', '.join(FORMATS)}")
-    if not path.exists():
-        raise InputError(f"{path}: no such file; check the path")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory; give a document file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror}); check its permissions") from exc
-    return read_bytes(data, str(path), format)
+    from align.textio import read_input
+
+    return read_bytes(read_input(path, "a document file"), str(path), format)
 
 
 def read_bytes(data: bytes, name: str, format: str | None = None) -> Document:  # noqa: A002
