@@ -125,7 +125,8 @@ def align_only(work: Path, docs: int, ray: bool) -> list[Measure]:
     corpus = write_corpus(work / "pairs", docs, sentences=(15, 30))
     found = []
     for workers in (1, 2):
-        seconds, cpu = processing(corpus, work / f"processing{workers}", workers)
+        fresh = Path(tempfile.mkdtemp(prefix=f"processing{workers}-", dir=work))  # all to do
+        seconds, cpu = processing(corpus, fresh, workers)
         name = f"align-only processing, --jobs {workers}"
         found.append(Measure(name, seconds, docs, load_average(), cpu))
     runs = [("--jobs 1", "out1", ["-j", 1]), ("--jobs 2", "out2", ["-j", 2])]
