@@ -23,6 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 
 from align.batch import BatchSettings, Job, failure, process_batch
+from align.batch_out import heaviest_first
 from align.translator import Translator
 from models.factory import EngineOptions
 
@@ -65,7 +66,9 @@ class LocalWorkers:
             for batch in batches:
                 done(process_batch(batch, settings, self.translator))
             return
-        futures = {self.pool.submit(_work, batch, settings): batch for batch in batches}
+        futures = {
+            self.pool.submit(_work, batch, settings): batch for batch in heaviest_first(batches)
+        }
         for future in as_completed(futures):
             done(_result(future, futures[future]))
 

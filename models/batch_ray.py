@@ -132,11 +132,28 @@ def _connect(ray: Any, address: str | None, workers: int | None) -> bool:
                 "`ray start --head`, or leave the option out for a local Ray"
             ) from exc
         return True
-    # Local workers import this very copy of bitext, whatever the environment has installed.
+    # Local workers import this very copy of bitext, whatever the environment has installed:
+    # they inherit PYTHONPATH from the Ray processes started here. (A runtime_env saying so
+    # would cost seconds: Ray could not use the workers it starts with the cluster.)
     root = str(Path(align.__file__).resolve().parent.parent)
     path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
-    ray.init(num_cpus=workers, runtime_env={"env_vars": {"PYTHONPATH": path}}, **quiet)
+    with _environ("PYTHONPATH", path):
+        ray.init(num_cpus=workers, **quiet)
     return True
+
+
+@contextlib.contextmanager
+def _environ(name: str, value: str) -> Iterator[None]:
+    """``name=value`` in this process's environment (and its children's) for the block."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 def _check_reachable(address: str) -> None:

@@ -3,13 +3,16 @@
     python scripts/bench_batch.py [--docs 200] [--draft-docs 50] [--run-sample N] [--no-ray]
                                   [--model DIR] [--work DIR] [--json]
 
-On synthetic documents made from the seed communiqué (``tests/batch_corpus.py``):
+On synthetic documents made from the seed communiqué (``tests/batch_corpus.py``; the seed, a
+real communiqué, has 36 sentences, and the documents are runs of 15–30 of them):
 
 1. align-only (``--no-draft``), ``--jobs 1`` against ``--jobs 2``: documents/s of the
-   processing phase (worker start-up included, planning and the merge not) and of the whole
-   command;
+   processing phase (worker start-up and writing the projects included, planning and the
+   merge not), each in a fresh process that forks its workers as the command does, with the
+   CPU seconds it and its workers used; and of the whole command;
 2. ``--engine ray --jobs 2`` against ``--jobs 2``, whole-command wall time (Ray's start
-   included);
+   included), align-only and on the default job (drafting and aligning, ``--docs`` documents,
+   the model's options below);
 3. a re-run with nothing changed: the whole command's wall time;
 4. drafting ``--draft-docs`` short Chinese documents with the model loaded once (``batch
    --jobs 1``) against one ``bitext run`` per document (``--run-sample N`` times N of them and
@@ -33,12 +36,13 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from align.batch import BatchSettings  # noqa: E402
-from align.batch_out import make_batches, plan_corpus  # noqa: E402
+from align.batch import BatchSettings, Job  # noqa: E402
+from align.batch_out import make_batches, plan_corpus, project_path  # noqa: E402
 from align.corpus import find_documents  # noqa: E402
 from align.lexicon import lexicon  # noqa: E402
 from models.batch_local import run_local  # noqa: E402
@@ -54,7 +58,7 @@ class Measure:
     seconds: float
     docs: int
     load: float  # 1-minute load average when it finished
-    cpu: float | None = None  # CPU seconds, this process and its workers (processing only)
+    cpu: float | None = None  # CPU seconds of the measured process and its workers
 
     @property
     def docs_per_s(self) -> float:
@@ -65,67 +69,100 @@ def load_average() -> float:
     return os.getloadavg()[0]
 
 
-def bitext(*args: str | Path) -> float:
-    """Wall seconds of one ``python -m cli`` command (from the repo root, this checkout)."""
+def bitext(*args: object) -> tuple[float, float]:
+    """Wall and CPU seconds of one ``python -m cli`` command (from the repo root, this
+    checkout); the CPU is the command's and its worker processes' (not Ray's own daemons)."""
+    before = _cpu(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "cli", *map(str, args)], cwd=REPO, capture_output=True, text=True
     )
     if done.returncode not in (0, 1):
         raise SystemExit(f"bitext {' '.join(map(str, args))} failed:\n{done.stderr}")
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu(resource.RUSAGE_CHILDREN) - before
 
 
 def processing(corpus: Path, out: Path, workers: int) -> tuple[float, float]:
-    """The engine phase alone (spawning workers included), as the progress bar sees it:
-    wall seconds and CPU seconds (this process and its workers, which the pool reaps)."""
-    found = find_documents(corpus)
-    plan = plan_corpus(found.pairs, out, "bench")
+    """The engine phase alone, as the progress bar sees it, in a fresh process: wall and CPU
+    seconds (that process and its workers). A fresh process, because this one has imported
+    torch (the tiny model), which makes the engine spawn its workers rather than fork them, as
+    the align-only command does, and because caches warmed by one measurement would favour
+    the next."""
+    child = [sys.executable, __file__, "--processing", str(workers), str(corpus), str(out)]
+    done = subprocess.run(child, cwd=REPO, capture_output=True, text=True, check=True)
+    measured = json.loads(done.stdout.splitlines()[-1])
+    return measured["seconds"], measured["cpu"]
+
+
+def processing_child(workers: int, corpus: Path, out: Path) -> None:
+    """``--processing``: what the command does between planning and the merge, timed."""
+    from align.formats.project_json import write_project
+
+    plan = plan_corpus(find_documents(corpus).pairs, out, "bench")
     batches = make_batches(plan.todo, 8)
+    out.mkdir(parents=True, exist_ok=True)
+
+    def write(jobs: list[Job]) -> None:
+        for job in jobs:
+            if job.project is not None:
+                write_project(project_path(out, job.pair.id), job.project)
+
     lexicon()  # both sides pay it once in the command; here, outside the timing, for both
-    before = _cpu()
+    before = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    run_local(batches, BatchSettings(draft=False), None, workers, lambda jobs: None)
-    return time.perf_counter() - start, _cpu() - before
+    run_local(batches, BatchSettings(draft=False), None, workers, write)
+    seconds = time.perf_counter() - start
+    cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - before
+    print(json.dumps({"seconds": seconds, "cpu": cpu}))
 
 
-def _cpu() -> float:
-    own, children = (
-        resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-    )
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def align_only(work: Path, docs: int, ray: bool) -> list[Measure]:
     corpus = write_corpus(work / "pairs", docs, sentences=(15, 30))
     found = []
     for workers in (1, 2):
-        seconds, cpu = processing(corpus, work / "none", workers)
+        fresh = Path(tempfile.mkdtemp(prefix=f"processing{workers}-", dir=work))  # all to do
+        seconds, cpu = processing(corpus, fresh, workers)
         name = f"align-only processing, --jobs {workers}"
         found.append(Measure(name, seconds, docs, load_average(), cpu))
-    for workers in (1, 2):
-        seconds = bitext(
-            "batch", corpus, "-o", work / f"out{workers}", "--no-draft", "-j", workers, "-q"
-        )
-        found.append(
-            Measure(f"align-only command, --jobs {workers}", seconds, docs, load_average())
-        )
+    runs = [("--jobs 1", "out1", ["-j", 1]), ("--jobs 2", "out2", ["-j", 2])]
     if ray:
-        seconds = bitext(
-            "batch", corpus, "-o", work / "ray", "--no-draft", "--engine", "ray", "-j", 2, "-q"
-        )
+        runs.append(("--engine ray --jobs 2", "ray", ["--engine", "ray", "-j", 2]))
+    for label, out, args in runs:
+        seconds, cpu = bitext("batch", corpus, "-o", work / out, "--no-draft", *args, "-q")
+        cpu_seen = None if "ray" in label else cpu
         found.append(
-            Measure("align-only command, --engine ray --jobs 2", seconds, docs, load_average())
+            Measure(f"align-only command, {label}", seconds, docs, load_average(), cpu_seen)
         )
-    seconds = bitext("batch", corpus, "-o", work / "out2", "--no-draft", "-j", 2, "-q")
-    found.append(Measure("re-run, nothing changed", seconds, docs, load_average()))
+    seconds, cpu = bitext("batch", corpus, "-o", work / "out2", "--no-draft", "-j", 2, "-q")
+    found.append(Measure("re-run, nothing changed", seconds, docs, load_average(), cpu))
+    return found
+
+
+def default_job(work: Path, docs: int, model: Path) -> list[Measure]:
+    """``bitext batch`` as it runs by default (drafting every Chinese sentence, then aligning
+    with the drafts), local ``--jobs 2`` against ``--engine ray --jobs 2``."""
+    corpus = work / "pairs"
+    model_args = ["--model", model, *DRAFT]
+    found = []
+    for label, out, args in (
+        ("--jobs 2", "default2", ["-j", 2]),
+        ("--engine ray --jobs 2", "default-ray", ["--engine", "ray", "-j", 2]),
+    ):
+        seconds, cpu = bitext("batch", corpus, "-o", work / out, *args, *model_args)
+        name = f"default job (draft + align) command, {label}"
+        found.append(Measure(name, seconds, docs, load_average(), None if "ray" in label else cpu))
     return found
 
 
 def drafting(work: Path, docs: int, model: Path, sample: int | None) -> list[Measure]:
     corpus = write_corpus(work / "drafts", docs, zh_only=docs, sentences=(3, 6))
     model_args = ["--model", model, *DRAFT]
-    seconds = bitext("batch", corpus, "-o", work / "batch-drafts", "-j", 1, *model_args)
+    seconds, _ = bitext("batch", corpus, "-o", work / "batch-drafts", "-j", 1, *model_args)
     found = [Measure("drafting, batch --jobs 1 (model loaded once)", seconds, docs, load_average())]
     files = sorted(corpus.glob("*.zh.md"))[: sample or docs]
     start = time.perf_counter()
@@ -139,6 +176,14 @@ def drafting(work: Path, docs: int, model: Path, sample: int | None) -> list[Mea
     return found
 
 
+def cpu_ratio(one: Measure | None, two: Measure | None) -> float:
+    """What two workers would gain on two idle cores: twice one worker's CPU seconds over
+    the two workers' (and their driver's) together."""
+    if one is None or two is None or not one.cpu or not two.cpu:
+        return float("nan")
+    return round(2 * one.cpu / two.cpu, 2)
+
+
 def ratios(found: list[Measure]) -> dict[str, float]:
     by = {m.name: m for m in found}
 
@@ -149,18 +194,17 @@ def ratios(found: list[Measure]) -> dict[str, float]:
         "align-only processing --jobs 2 / --jobs 1 docs/s (target >= 1.7)": ratio(
             "align-only processing, --jobs 1", "align-only processing, --jobs 2"
         ),
-        "align-only --jobs 2 / --jobs 1 on idle cores, from CPU time (estimate)": round(
-            2
-            * by["align-only processing, --jobs 1"].cpu
-            / by["align-only processing, --jobs 2"].cpu,
-            2,
-        )
-        if "align-only processing, --jobs 1" in by
-        else float("nan"),
+        "align-only --jobs 2 / --jobs 1 on idle cores, from CPU time (estimate)": cpu_ratio(
+            by.get("align-only processing, --jobs 1"), by.get("align-only processing, --jobs 2")
+        ),
         "align-only command --jobs 2 / --jobs 1 docs/s": ratio(
             "align-only command, --jobs 1", "align-only command, --jobs 2"
         ),
-        "ray / local wall time (target <= 1.5)": ratio(
+        "ray / local wall time, default job: draft + align (target <= 1.5)": ratio(
+            "default job (draft + align) command, --engine ray --jobs 2",
+            "default job (draft + align) command, --jobs 2",
+        ),
+        "ray / local wall time, align-only": ratio(
             "align-only command, --engine ray --jobs 2", "align-only command, --jobs 2"
         ),
         "drafting: run per document / batch (target >= 5)": round(
@@ -186,7 +230,12 @@ def main() -> None:
     parser.add_argument("--no-drafting", action="store_true", help="leave out drafting (4)")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: temp)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--processing", nargs=3, help=argparse.SUPPRESS)  # the child of (1)
     args = parser.parse_args()
+    if args.processing:
+        workers, corpus, out = args.processing
+        processing_child(int(workers), Path(corpus), Path(out))
+        return
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     work = args.work or Path(tempfile.mkdtemp(prefix="bitext-bench-batch-"))
     os.environ.setdefault("BITEXT_CACHE_DIR", str(work / "cache"))
@@ -196,9 +245,13 @@ def main() -> None:
 
         model = build_tiny_marian(work / "tiny-marian")
     found = align_only(work, args.docs, not args.no_ray)
+    if not args.no_ray and not args.no_drafting:
+        found += default_job(work, args.docs, model)
     if not args.no_drafting:
         found += drafting(work, args.draft_docs, model, args.run_sample)
-    result = {"measures": [asdict(m) | {"docs_per_s": round(m.docs_per_s, 2)} for m in found]}
+    result: dict[str, Any] = {
+        "measures": [asdict(m) | {"docs_per_s": round(m.docs_per_s, 2)} for m in found]
+    }
     result["ratios"] = ratios(found)
     result["cores"] = os.cpu_count()
     if args.json:

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 import align.batch
 from align.batch import BatchSettings, DocPair, Job, draft_batch, segment_batch
-from align.batch_out import make_batches
+from align.batch_out import heaviest_first, make_batches
 from align.corpus import find_documents
 from align.errors import InputError
 from align.formats.project_json import read_project, write_project
@@ -171,6 +171,19 @@ def test_batches_are_fixed_by_id_whatever_the_order(tmp_path: Path) -> None:
         ["d04", "d05", "d06", "d07"],
         ["d08", "d09"],
     ]
+
+
+def test_workers_take_the_biggest_batches_first_and_no_batch_changes(tmp_path: Path) -> None:
+    sizes = {"d0": 10, "d1": 300, "d2": 40, "d3": 5, "d4": 200}
+    jobs = []
+    for doc, size in sizes.items():
+        (tmp_path / f"{doc}.zh.md").write_text("中" * size, encoding="utf-8")
+        jobs.append(Job(DocPair(doc, str(tmp_path / f"{doc}.zh.md"))))
+    jobs.append(Job(DocPair("d5", str(tmp_path / "gone.zh.md"))))  # unreadable counts as empty
+    batches = make_batches(jobs, 2)
+    ordered = heaviest_first(batches)
+    assert [[j.pair.id for j in b] for b in ordered] == [["d0", "d1"], ["d4", "d5"], ["d2", "d3"]]
+    assert sorted(ordered, key=lambda b: b[0].pair.id) == batches
 
 
 # --- the command, aligning without drafts ------------------------------------------------------
