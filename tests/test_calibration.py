@@ -9,6 +9,7 @@ import pytest
 
 from align.aligner import AlignParams, align
 from align.calibration import IDENTITY, Calibration
+from align.weights import SETTINGS, fitted
 from tests.benchmarks.test_align_bench import synthetic_pair
 from tests.hand_weights import hand
 
@@ -68,6 +69,13 @@ def test_a_map_never_falls_with_the_posterior_even_where_the_data_do() -> None:
     calibration = Calibration.fit(p, right)
     assert calibration.a >= 0 and calibration.b >= 0
     _monotone_in_unit_interval(calibration)
+
+
+@pytest.mark.parametrize("name", SETTINGS)
+def test_each_shipped_set_has_a_monotone_map(name: str) -> None:
+    weights = fitted(name.startswith("drafts"), name.endswith("meaning"))
+    assert weights.calibration != IDENTITY
+    _monotone_in_unit_interval(weights.calibration)
 
 
 def test_the_aligner_scores_beads_through_the_weights_map() -> None:
