@@ -13,9 +13,8 @@ logistic (Platt) map on ``logit p`` as the case ``a = b`` and the identity as ``
 c = 0``, and can bend the two ends apart (a fitted temperature only sharpens or flattens the
 whole curve). It is fitted by ``scripts/fit_cost.py`` by logistic regression of "the bead is
 right" on the aligner's own beads of the training documents, and stored with the weights it
-was fitted for (``align/data/cost_weights.json``). The bead's shape (1-1 or a merge) as an
-extra input was tried and left out: it did not make held-out scores better calibrated, and
-the score would then no longer rise with the posterior across shapes.
+was fitted for (``align/data/cost_weights.json``); the alternatives tried are in that
+script's docstring (step 4).
 """
 
 from __future__ import annotations
