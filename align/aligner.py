@@ -23,8 +23,10 @@ The method, and where each part lives:
   extra translation links (the translator's renamings), and the text is aligned again — a long
   text only in windows of the first path where a learnt word meets a nearby English sentence.
 * **Scores**: the posterior probability of each bead under ``exp(-cost / T)`` over all
-  alignments in the band (forward–backward); T is fitted so that the scores are calibrated
-  (a bead scored 0.8 is right about 80% of the time).
+  alignments in the band (forward–backward), through a monotone map fitted with the weights
+  (``align.calibration``: T sets the posterior's sharpness, the map bends it) so that the
+  scores are calibrated on held-out chapters (a bead scored 0.8 is right about 80% of the
+  time).
 
 The history of each signal's effect on MAC-Dev is in CHANGELOG.md.
 """
@@ -36,11 +38,12 @@ import gc
 import threading
 from collections.abc import Callable, Iterator, Sequence
 
+from align.calibration import IDENTITY
 from align.errors import InputError
 from align.features import Structure, paragraph_breaks
 from align.model import Bead, BeadOrigin, Segment
 from align.params import AlignParams, SearchParams
-from align.passes import align_texts
+from align.passes import align_texts, resolved
 from align.semantic import BlockVectors
 
 __all__ = ["AlignParams", "SearchParams", "Structure", "align", "warm_up"]
@@ -67,7 +70,9 @@ def align(
     ``drafts`` (one MT draft per source sentence, ``None`` or "" where missing) sharpen the
     lexical signal. ``Segment`` inputs bring paragraph numbers, used as soft anchors (hard with
     ``hard_paragraphs``). ``semantic`` (``align.semantic.block_vectors`` of the same two sides)
-    adds a sentence-meaning term. Bead scores are posterior probabilities in [0, 1].
+    adds a sentence-meaning term. Bead scores are in [0, 1]: each bead's posterior probability
+    through the weight set's calibration map (``align.calibration``), which never lowers the
+    score of a more probable bead.
     ``progress(k)`` is told each time k more source sentences are aligned (a long text reports
     block by block).
     """
@@ -99,11 +104,13 @@ def align(
         )
         path = align_texts(src_texts, tgt_texts, draft_texts, structure, params, reach)
         reach(n)
+        weights = resolved(params, draft_texts is not None, semantic is not None).weights
+        calibrated = IDENTITY if weights is None else weights.calibration
         return [
             Bead(
                 source=tuple(range(p.i0, p.i1)),
                 target=tuple(range(p.j0, p.j1)),
-                score=round(p.posterior, 4),
+                score=round(calibrated(p.posterior), 4),
                 origin=BeadOrigin.HUMAN,
             )
             for p in path

@@ -1,9 +1,10 @@
 """The fitted weights of the bead cost, read from ``align/data/cost_weights.json``.
 
 The file is written by ``scripts/fit_cost.py`` (never by hand): one weight per named feature of
-``align.cost.FEATURES`` and a posterior temperature, for each of the four settings (with or
-without MT drafts, with or without sentence meaning), together with the data, date, procedure
-and leave-one-chapter-out F1 they were fitted on.
+``align.cost.FEATURES``, a posterior temperature and the map from posterior to score
+(``align.calibration``), for each of the four settings (with or without MT drafts, with or
+without sentence meaning), together with the data, date, procedure, leave-one-chapter-out F1
+and held-out reliability tables they were fitted on.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
+from align.calibration import IDENTITY, Calibration
 from align.errors import InputError
 
 WEIGHTS_FILE = "data/cost_weights.json"
@@ -32,11 +34,13 @@ SETTINGS = tuple(setting(d, s) for d in (True, False) for s in (True, False))
 
 @dataclass(frozen=True)
 class CostWeights:
-    """One weight per named feature (absent: 0, the feature is off) and the temperature of
-    the posterior scores, ``exp(-cost / temperature)``."""
+    """One weight per named feature (absent: 0, the feature is off), the temperature of the
+    posteriors, ``exp(-cost / temperature)``, and the map from a posterior to a bead's score
+    (the identity unless fitted)."""
 
     weights: MappingProxyType[str, float] = field(default_factory=lambda: MappingProxyType({}))
     temperature: float = 0.05
+    calibration: Calibration = IDENTITY
 
     def __getitem__(self, name: str) -> float:
         return self.weights.get(name, 0.0)
@@ -47,9 +51,11 @@ class CostWeights:
 
     @classmethod
     def of(cls, raw: dict[str, Any]) -> CostWeights:
-        """From one set of the weights file: ``{"weights": {...}, "temperature": t, ...}``."""
+        """From one set of the weights file: ``{"weights": {...}, "temperature": t,
+        "calibration": {...}, ...}`` (a set without a calibration scores by the posterior)."""
         weights = {str(k): float(v) for k, v in raw["weights"].items()}
-        return cls(MappingProxyType(weights), float(raw["temperature"]))
+        calibration = Calibration.of(raw.get("calibration"))
+        return cls(MappingProxyType(weights), float(raw["temperature"]), calibration)
 
 
 @cache

@@ -111,7 +111,7 @@ class AlignSummary:
     source_sentences: int
     target_sentences: int
     beads: int
-    low_score_beads: int  # posterior < 0.5: the review queue's first candidates
+    low_score_beads: int  # score < 0.5: the review queue's first candidates
     uncovered_source: int  # sentences in long runs the other side does not translate
     uncovered_target: int
     semantic: bool

@@ -8,6 +8,7 @@ from types import ModuleType
 
 import pytest
 
+from align.calibration import Calibration
 from align.cost import FEATURES
 from align.weights import SETTINGS, fitted, weights_file
 from tests.benchmarks.test_align_bench import synthetic_pair
@@ -62,8 +63,29 @@ def test_the_fit_reports_leave_one_chapter_out_f1_for_each_annotation(
     assert set(result["cv"]["first"]["per_chapter_exact"]) == {"c1", "c2", "c3"}
     assert result["cv"]["first"]["f1_exact"] > 0.8  # made-up translations word for word
     assert set(result["weights"]) <= set(FEATURES) and result["weights"]["lexical"] == -1.0
-    assert sum(row["beads"] for row in result["reliability"]) > 100
-    assert "reliability (held-out beads)" in capsys.readouterr().out
+    tables = result["reliability"], result["reliability_posterior"]
+    for table in tables:  # the same held-out beads, binned two ways, before and after the map
+        assert sum(row["beads"] for row in table["fixed"]) > 100
+        assert sum(row["beads"] for row in table["deciles"]) == sum(
+            row["beads"] for row in table["fixed"]
+        )
+        assert set(table["by_annotation"]) == {"first", "second"}
+    calibration = Calibration.of(result["calibration"])
+    assert calibration.a >= 0 and calibration.b >= 0
+    out = capsys.readouterr().out
+    assert "reliability of the held-out beads' scores" in out and "equal-count deciles" in out
+
+    # --calibrate-only on the same data: the stored weights stay, the folds' refitted weights
+    # come out as before (or it stops), so the map and the held-out tables are the fit's own
+    stored = dict(result, features_dropped_by_ablation=result["dropped"], cv_f1=result["cv"])
+    monkeypatch.setattr(fit_cost, "weights_file", lambda: {"sets": {"offline": stored}})
+    again = tmp_path / "again.json"
+    assert fit_cost.main([*argv[:-1], str(again), "--calibrate-only"]) == 0
+    redone = json.loads(again.read_text(encoding="utf-8"))["offline"]
+    for key in ("weights", "temperature", "calibration", "reliability", "reliability_posterior"):
+        assert redone[key] == result[key]
+    exact = {name: f1["f1_exact"] for name, f1 in result["cv"].items()}
+    assert redone["calibration_folds_f1_exact"] == exact and redone["cv"] == result["cv"]
 
 
 def test_a_gold_path_takes_crossing_and_gapped_beads_whole(fit_cost: ModuleType) -> None:
