@@ -300,7 +300,9 @@ def score(pair: Pair, beads: list[BeadIds], scorer: Path | None, work: Path) -> 
     if scorer is None:
         found = sum(report.found.values())
         gold = sum(report.gold.values())
-        pred = len({(tuple(sorted(s)), tuple(sorted(t))) for s, t in beads})
+        pred = sum(
+            len({(tuple(sorted(s)), tuple(sorted(t))) for s, t in b}) for b in per_doc.values()
+        )
         result["f1_exact"] = round(2 * found / (gold + pred), 4)
         return result
     gold_dir, pred_dir = work / "gold", work / "pred"
