@@ -193,8 +193,10 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def child(folder: Path, mode: str, quiet: bool) -> dict:
-    """Align folder/zh.txt and folder/en.txt the way ``bitext align --segmented`` does."""
+def child(folder: Path, mode: str, quiet: bool, coverage: bool = True) -> dict:
+    """Align folder/zh.txt and folder/en.txt the way ``bitext align --segmented`` does
+    (``coverage`` False: ``align`` itself, without the partial-translation check around it)."""
+    from align.aligner import align
     from align.coverage import align_covered
     from align.pipeline import encode_sides
     from cli.align_cmd import load_side
@@ -209,7 +211,8 @@ def child(folder: Path, mode: str, quiet: bool) -> dict:
     with progress_bars(quiet) as progress:
         vectors = encode_sides(src, tgt, counting, progress)
         encoded, cpu2 = time.perf_counter(), _cpu()
-        beads = align_covered(src, tgt, semantic=vectors, progress=progress("aligning", len(src)))
+        aligner = align_covered if coverage else align
+        beads = aligner(src, tgt, semantic=vectors, progress=progress("aligning", len(src)))
     done, cpu3 = time.perf_counter(), _cpu()
     (folder / f"{mode}.beads").write_text("".join(format_bead(b) + "\n" for b in beads))
     vector_mib = 0.0
@@ -240,11 +243,12 @@ def _peak_mib() -> int:
 # ---- the parent: build, run each mode in its own process, score --------------------------------
 
 
-def run_mode(folder: Path, mode: str, quiet: bool) -> dict:
+def run_mode(folder: Path, mode: str, quiet: bool, coverage: bool = True) -> dict:
     """One child process: its rusage (wait4) gives the whole run's CPU seconds, all threads."""
     load0 = os.getloadavg()
     started = time.perf_counter()
     cmd = [sys.executable, __file__, "--child", str(folder), "--modes", mode]
+    cmd += [] if coverage else ["--no-coverage"]
     proc = subprocess.Popen([*cmd, "--quiet"] if quiet else cmd, stdout=subprocess.PIPE, cwd=REPO)
     assert proc.stdout is not None
     out = proc.stdout.read()
@@ -364,13 +368,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--quiet", action="store_true", help="no progress bars")
+    ap.add_argument(
+        "--coverage",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the partial-translation check around the aligner, as bitext align runs it "
+        "(--no-coverage for repeated MAC-Dev: its copies make a shifted chain look as good)",
+    )
     ap.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     modes = [m for m in args.modes.split(",") if m]
     if not modes or any(m not in MODES for m in modes):
         ap.error(f"--modes: one or more of {', '.join(MODES)}")
     if args.child is not None:
-        print(json.dumps(child(args.child, modes[0], args.quiet)))
+        print(json.dumps(child(args.child, modes[0], args.quiet, args.coverage)))
         return 0
     scorer = None
     if args.source == "mac-dev":
@@ -386,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         "source": args.source,
         "zh_sentences": len(pair.src),
         "en_sentences": len(pair.tgt),
+        "coverage_check": args.coverage,
         "cores": os.cpu_count(),
         **token_lengths(pair),
         "runs": [],
@@ -397,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         (work / "zh.txt").write_text("".join(s + "\n" for s in pair.src), encoding="utf-8")
         (work / "en.txt").write_text("".join(s + "\n" for s in pair.tgt), encoding="utf-8")
         for mode in modes:
-            run = run_mode(work, mode, args.quiet)
+            run = run_mode(work, mode, args.quiet, args.coverage)
             from align.formats.beads import read_beads
 
             run.update(score(pair, read_beads(work / f"{mode}.beads"), scorer, work))
@@ -412,10 +424,15 @@ def main(argv: list[str] | None = None) -> int:
 def _head(report: dict) -> str:
     return (
         f"{report['source']}: {report['zh_sentences']} zh × {report['en_sentences']} en sentences, "
-        f"{report['cores']} cores; e5 tokens per sentence zh {report['zh_tokens_per_sentence']} "
+        f"{report['cores']} cores, coverage check {_on(report['coverage_check'])}; e5 tokens "
+        f"per sentence zh {report['zh_tokens_per_sentence']} "
         f"({report['zh_chars_per_sentence']} chars), en {report['en_tokens_per_sentence']} "
         f"({report['en_chars_per_sentence']} chars)"
     )
+
+
+def _on(flag: bool) -> str:
+    return "on" if flag else "off"
 
 
 def _run_text(run: dict) -> str:
