@@ -97,6 +97,11 @@ def bench_align() -> ModuleType:
 
 
 @pytest.fixture(scope="session")
+def bench_long() -> ModuleType:
+    return _script("bench_long")
+
+
+@pytest.fixture(scope="session")
 def fit_cost() -> ModuleType:
     _script("bench_align")  # fit_cost imports it as a sibling module
     return _script("fit_cost")

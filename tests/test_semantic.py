@@ -138,22 +138,47 @@ def test_wide_blocks_are_composed_from_encoded_tiles_not_encoded() -> None:
     assert np.allclose(vectors.tgt[5][6], wide / np.linalg.norm(wide), atol=1e-5)
 
 
-def test_wide_blocks_are_encoded_only_where_a_first_alignment_merged_sentences() -> None:
+@pytest.mark.parametrize("narrow", [NARROW, 2])
+def test_wide_blocks_are_encoded_only_where_a_first_alignment_merged_sentences(
+    narrow: int,
+) -> None:
     """Encoding blocks of 3+ sentences only there gave the same MAC-Dev beads from 62% of the
-    tokens; elsewhere they are composed from the narrow blocks, which are encoded everywhere."""
+    tokens; elsewhere they are composed from the blocks up to ``narrow`` sentences, which are
+    encoded everywhere (by default single sentences: 2-sentence blocks too are encoded only
+    near merges)."""
     first = [Bead((0,), (0,), 1.0), Bead((1, 2), (1,), 1.0), Bead((3,), (2, 3, 4), 1.0)]
     wide = wide_ends(first)
     assert (wide.src, wide.tgt) == ({2, 3}, {3, 4, 5})  # ends of blocks whose last sentence is in
     src, tgt, gold = faceless_texts(2)
     encoder = MeaningEncoder(src, tgt, gold)
-    vectors = block_vectors(src, tgt, encoder, wide=wide)
-    assert encoder.calls == count_blocks(8, 9, wide) < count_blocks(8, 9)
-    assert [t for t in encoder.asked if t.count("。") > NARROW] == ["".join(src[0:3])]
-    wider = {t for t in encoder.asked if t.count(".") > NARROW}
-    assert wider == {" ".join(tgt[e - b : e]) for b, e in ((3, 3), (3, 4), (3, 5), (4, 4), (4, 5))}
+    vectors = block_vectors(src, tgt, encoder, wide=wide, narrow=narrow)
+    assert encoder.calls == count_blocks(8, 9, wide, narrow) < count_blocks(8, 9, narrow=narrow)
+    ends_src = {3: (3,), 2: (2, 3) if narrow == 1 else ()}
+    assert {t for t in encoder.asked if t.count("。") > narrow} == {
+        "".join(src[e - b : e]) for b, ends in ends_src.items() for e in ends
+    }
+    ends_tgt = {3: (3, 4, 5), 4: (4, 5), 2: (3, 4, 5) if narrow == 1 else ()}
+    assert {t for t in encoder.asked if t.count(".") > narrow} == {
+        " ".join(tgt[e - b : e]) for b, ends in ends_tgt.items() for e in ends
+    }
     for side in (vectors.src, vectors.tgt):
         for a, table in enumerate(side, start=1):
             assert np.allclose(np.linalg.norm(table[a:], axis=1), 1.0, atol=1e-5)
+    if narrow == 1:  # a 2-sentence block away from the merges: its sentences' mean, by characters
+        raw = encoder.encode([src[5], src[6]]) * [[len(src[5])], [len(src[6])]]
+        mean = encoder.encode(src).mean(axis=0)
+        composed = raw.sum(axis=0) / np.linalg.norm(raw.sum(axis=0)) - mean
+        assert np.allclose(vectors.src[1][7], composed / np.linalg.norm(composed), atol=1e-5)
+
+
+def test_blocks_are_encoded_shortest_first_so_batches_pad_little() -> None:
+    src, tgt, gold = faceless_texts(2)
+    src = [s * (1 + k % 3) for k, s in enumerate(src)]  # sentences of varied lengths
+    encoder = MeaningEncoder(src, tgt, gold)
+    block_vectors(src, tgt, encoder, narrow=2)
+    asked_src = [t for t in encoder.asked if "。" in t]
+    assert [len(t) for t in asked_src] == sorted(len(t) for t in asked_src)
+    assert len(asked_src) == count_blocks(8, 0, narrow=2)
 
 
 def test_the_pipeline_encodes_after_a_first_alignment_and_meaning_still_decides() -> None:
