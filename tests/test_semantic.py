@@ -24,12 +24,15 @@ from align.pipeline import encode_sides
 from align.semantic import (
     ENCODED_SRC,
     ENCODED_TGT,
+    LONG_ENCODED,
+    LONG_TEXT,
     MAX_TGT_BLOCK,
     NARROW,
     BlockVectors,
     block_texts,
     block_vectors,
     count_blocks,
+    encoded_widths,
     wide_ends,
 )
 from tests.benchmarks.test_align_bench import synthetic_pair
@@ -388,3 +391,22 @@ def test_run_semantic_without_a_reference_is_a_usage_error(
     code, out, err = run_cli(["run", str(zh_en_files[0]), "--semantic", "-q"], capsys)
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and "--reference" in err
+
+
+def test_a_long_text_composes_its_widest_encoded_blocks_too() -> None:
+    """A long text's encoding is what its user waits for: from ``LONG_TEXT`` sentences, blocks
+    of 3 Chinese / 4 English sentences are composed rather than encoded."""
+    assert encoded_widths(10, 12) == (ENCODED_SRC, ENCODED_TGT)
+    assert encoded_widths(LONG_TEXT // 2, LONG_TEXT // 2) == LONG_ENCODED
+    n, m = 40, 50
+    assert count_blocks(n, m, widths=LONG_ENCODED) < count_blocks(n, m)
+    src, tgt, gold = faceless_texts(2)
+    encoder = MeaningEncoder(src, tgt, gold)
+    vectors = block_vectors(src, tgt, encoder, widths=LONG_ENCODED)
+    assert encoder.calls == count_blocks(8, 9, widths=LONG_ENCODED)
+    assert max(t.count("。") for t in encoder.asked if "。" in t) == LONG_ENCODED[0]
+    assert max(t.count(".") for t in encoder.asked if "。" not in t) == LONG_ENCODED[1]
+    assert vectors.shape == (8, 9)
+    for side in (vectors.src, vectors.tgt):  # composed blocks are unit vectors like the rest
+        for a, table in enumerate(side, start=1):
+            assert np.allclose(np.linalg.norm(table[a:], axis=1), 1.0, atol=1e-5)
