@@ -12,17 +12,18 @@ any two texts), so each side is centred on its document's mean sentence vector a
 again; the centred cosine of a right 1-1 pair beats both its neighbours' on MAC-Dev 96% of the
 time (93% uncentred). The aligner adds ``-weight · (cosine - offset)`` to each bead's cost.
 
-Encoding is the cost, so not every block is encoded. Single sentences are encoded everywhere;
-blocks of 2–3 Chinese or 2–4 English sentences only where an alignment without vectors merged
-sentences on that side (``wide_ends``); every other block (and every block of 4 Chinese or 5–6
-English sentences) is the character-weighted mean of the widest encoded blocks that tile it.
-Encoding the blocks of 3+ sentences only there gave the same MAC-Dev beads as encoding every
-block (with and without drafts, and on MAC-Dev-2021) from a third of the tokens. Composing the
-2-sentence blocks too away from merges (``narrow=1``, the default) costs another quarter of the
-tokens less on a long text and moved MAC-Dev's exact F1 by a few beads either way: without
-drafts 0.906 -> 0.909 (MAC-Dev-2021 0.912 -> 0.917), with drafts 0.928 -> 0.926 (0.930 ->
-0.928); ``narrow=2`` encodes every 2-sentence block as before. A long text (``LONG_TEXT``
-sentences) composes its 3-Chinese and 4-English blocks as well (``encoded_widths``).
+Encoding is the cost, so not every block is encoded. Blocks of 1–2 sentences are encoded
+everywhere; blocks of 3 Chinese or 3–4 English sentences only where an alignment without vectors
+merged sentences on that side (``wide_ends``); every other block (and every block of 4 Chinese or
+5–6 English sentences) is the character-weighted mean of the widest encoded blocks that tile it.
+On MAC-Dev that gives the same beads as encoding every block (with and without drafts, and on
+MAC-Dev-2021) from a third of the tokens. A long text (``LONG_TEXT`` sentences), whose encoding
+is what its user waits for, encodes less (``encoding_for``): single sentences everywhere, blocks
+of 2 Chinese or 2–3 English sentences only near a first alignment's merges, the rest composed —
+on a 40k × 31k pair about half the tokens. On MAC-Dev's short chapters that cheaper encoding
+costs a little: leave-one-chapter-out exact F1 with the weights refitted on its vectors, meaning
+without drafts 0.897 / 0.904 (MAC-Dev / 2021) against 0.903 / 0.909, with drafts 0.923 / 0.928
+against 0.925 / 0.929 — so short texts keep the full encoding.
 """
 
 from __future__ import annotations
@@ -41,19 +42,27 @@ MAX_TGT_BLOCK = 6
 ENCODED_SRC = 3  # blocks up to this wide are encoded; wider ones are composed (module docstring)
 ENCODED_TGT = 4
 SORT_WINDOW = 4096  # blocks sorted by length together before they are cut into batches
-NARROW = 1  # blocks up to this wide are encoded everywhere, wider ones only where ``WideEnds`` say
-# From this many sentences (both sides together) the 3-Chinese and 4-English blocks are composed
-# too: on a 40k x 31k pair they were 38% of the encoded tokens (about 13 minutes of encoding on
-# 2 cores instead of 8), for -0.003 exact F1 with drafts on MAC-Dev (0.926 -> 0.923) and +0.001
-# without (0.909 -> 0.910) when forced on its short chapters.
-LONG_TEXT = 20_000
-LONG_ENCODED = (2, 3)
+NARROW = 2  # blocks up to this wide are encoded everywhere, wider ones only where ``WideEnds`` say
+LONG_TEXT = 20_000  # sentences on both sides together from which a text encodes less
+LONG_NARROW = 1
+LONG_ENCODED = (2, 3)  # a long text's widest encoded blocks (Chinese, English)
 
 
-def encoded_widths(n: int, m: int) -> tuple[int, int]:
-    """The widest blocks encoded on each side: a long text composes more of them, since its
-    encoding, not its alignment, is what the user waits for (``LONG_TEXT``)."""
-    return LONG_ENCODED if n + m >= LONG_TEXT else (ENCODED_SRC, ENCODED_TGT)
+@dataclass(frozen=True)
+class Encoding:
+    """Which blocks are encoded: up to ``narrow`` sentences everywhere, up to ``widths`` (per
+    side) near merges; the rest are composed."""
+
+    narrow: int
+    widths: tuple[int, int]
+
+
+def encoding_for(n: int, m: int) -> Encoding:
+    """A long text encodes less (module docstring): on a 40k x 31k pair the full encoding took
+    about 13 minutes on 2 cores, the long one about half the tokens."""
+    if n + m >= LONG_TEXT:
+        return Encoding(LONG_NARROW, LONG_ENCODED)
+    return Encoding(NARROW, (ENCODED_SRC, ENCODED_TGT))
 
 
 class SentenceEncoder(Protocol):
@@ -158,7 +167,7 @@ def block_vectors(
     encoder: SentenceEncoder,
     *,
     wide: WideEnds | None = None,
-    narrow: int = NARROW,
+    narrow: int | None = None,
     widths: tuple[int, int] | None = None,
     batch: int = 64,
     progress: Callable[[int], None] | None = None,
@@ -166,13 +175,14 @@ def block_vectors(
     """Encode every candidate bead side of a Chinese text and its English translation.
 
     With ``wide`` (``wide_ends`` of a first alignment), blocks wider than ``narrow`` are encoded
-    only at those ends; blocks wider than ``widths`` (default: ``encoded_widths`` of the text's
-    length) are composed. ``progress(k)`` is told each time k more blocks are encoded
-    (``count_blocks`` gives the total for a progress bar).
+    only at those ends; blocks wider than ``widths`` are composed (both by default from
+    ``encoding_for`` the text's length). ``progress(k)`` is told each time k more blocks are
+    encoded (``count_blocks`` gives the total for a progress bar).
     """
     where = (None, None) if wide is None else (wide.src, wide.tgt)
-    pick = _Pick(narrow, batch)
-    src_w, tgt_w = widths or encoded_widths(len(src), len(tgt))
+    policy = encoding_for(len(src), len(tgt))
+    pick = _Pick(policy.narrow if narrow is None else narrow, batch)
+    src_w, tgt_w = widths or policy.widths
     return BlockVectors(
         _side(src, (MAX_SRC_BLOCK, src_w), "", where[0], encoder, pick, progress),
         _side(tgt, (MAX_TGT_BLOCK, tgt_w), " ", where[1], encoder, pick, progress),
@@ -183,14 +193,16 @@ def count_blocks(
     n: int,
     m: int,
     wide: WideEnds | None = None,
-    narrow: int = NARROW,
+    narrow: int | None = None,
     widths: tuple[int, int] | None = None,
 ) -> int:
     """How many texts ``block_vectors`` encodes for n Chinese and m English sentences."""
     where = (None, None) if wide is None else (wide.src, wide.tgt)
-    sides = zip((n, m), widths or encoded_widths(n, m), strict=True)
+    policy = encoding_for(n, m)
+    sides = zip((n, m), widths or policy.widths, strict=True)
+    narrowest = policy.narrow if narrow is None else narrow
     return sum(
-        _encoded(a, end, where[side], narrow)
+        _encoded(a, end, where[side], narrowest)
         for side, (length, width) in enumerate(sides)
         for a in range(1, width + 1)
         for end in range(a, length + 1)

@@ -55,6 +55,8 @@ without drafts, with or without sentence vectors):
    every cue left raises the cross-validated F1 on both annotations. The final fit uses those.
 7. ``--write``: 1-4 on all documents, written with the procedure, data, date, cross-validated
    F1 and reliability tables into ``align/data/cost_weights.json``, the file the aligner reads.
+   ``--stored-features`` refits 1-5 over the features the stored set kept (its ablation
+   stands): for a feature computed differently (the sentence vectors, say) or new data.
    ``--calibrate-only`` keeps the stored features, weights and temperature and fits step 4
    alone: the folds' weights are refitted (the perceptron is deterministic; the
    cross-validated F1 must come out as stored, or it stops) for their maps, and the final map
@@ -635,14 +637,20 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="keep the stored weights and temperature; fit (and with --write store) the score map",
     )
+    ap.add_argument(
+        "--stored-features",
+        action="store_true",
+        help="refit over the features the stored set kept (its ablation stands): for new data "
+        "or a feature computed differently",
+    )
     ap.add_argument("--json", type=Path, default=None, help="write the full report here")
     ap.add_argument("--epochs", type=int, default=EPOCHS, help="perceptron passes")
     ap.add_argument("--rate", type=float, default=RATE, help="perceptron step")
     ap.add_argument("--margin", type=float, default=MARGIN, help="loss-augmented margin")
     args = ap.parse_args(argv)
     _set_hyper(args.epochs, args.rate, args.margin)
-    if args.calibrate_only and args.ablate:
-        ap.error("--calibrate-only keeps the stored features; drop --ablate")
+    if args.ablate and (args.calibrate_only or args.stored_features):
+        ap.error("--calibrate-only and --stored-features keep the stored features; drop --ablate")
     wanted = args.settings.split(",")
     if unknown := set(wanted) - set(SETTINGS):
         ap.error(f"unknown settings {sorted(unknown)}; give some of {', '.join(SETTINGS)}")
@@ -683,10 +691,12 @@ def run_setting(sett: Setting, docs: list[Doc], args: argparse.Namespace) -> dic
     cache: dict[Any, Lattice] = {}
     if args.calibrate_only:
         return calibrate_only(sett, docs, args.bench, cache)
-    base = cross_validate(sett, docs, sett.names(), args.bench, cache, not args.ablate)
-    report("all features", base)
-    result: dict[str, Any] = {"all_features": {"f1": exact(base)}}
     dropped: frozenset[str] = frozenset()
+    if args.stored_features:
+        dropped = frozenset(weights_file()["sets"][sett.name]["features_dropped_by_ablation"])
+    base = cross_validate(sett, docs, sett.names(dropped), args.bench, cache, not args.ablate)
+    report("stored features" if args.stored_features else "all features", base)
+    result: dict[str, Any] = {"all_features": {"f1": exact(base)}}
     final = base
     if args.ablate:
         dropped, result["ablation"] = select(sett, docs, args.bench, cache, base)
@@ -793,7 +803,8 @@ def write_weights(out: dict[str, Any], benches: list[Path], calibrate_only: bool
         f"{MIN_BIN}+ beads, pooled and by annotation; --calibrate-only refits the map alone",
         "command": "python scripts/fit_cost.py BENCH/mac-dev BENCH/mac-dev-2021 --ablate "
         "--write --settings ... [--semantic-cache FILE] (the map alone: --calibrate-only "
-        "--write instead of --ablate --write)",
+        "--write instead of --ablate --write; the weights over the kept features: "
+        "--stored-features --write)",
         "sets": {k: _stored(sets[k]) for k in sorted(sets)},
     }
     path.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")

@@ -25,14 +25,16 @@ from align.semantic import (
     ENCODED_SRC,
     ENCODED_TGT,
     LONG_ENCODED,
+    LONG_NARROW,
     LONG_TEXT,
     MAX_TGT_BLOCK,
     NARROW,
     BlockVectors,
+    Encoding,
     block_texts,
     block_vectors,
     count_blocks,
-    encoded_widths,
+    encoding_for,
     wide_ends,
 )
 from tests.benchmarks.test_align_bench import synthetic_pair
@@ -141,14 +143,14 @@ def test_wide_blocks_are_composed_from_encoded_tiles_not_encoded() -> None:
     assert np.allclose(vectors.tgt[5][6], wide / np.linalg.norm(wide), atol=1e-5)
 
 
-@pytest.mark.parametrize("narrow", [NARROW, 2])
+@pytest.mark.parametrize("narrow", [LONG_NARROW, NARROW])
 def test_wide_blocks_are_encoded_only_where_a_first_alignment_merged_sentences(
     narrow: int,
 ) -> None:
     """Encoding blocks of 3+ sentences only there gave the same MAC-Dev beads from 62% of the
     tokens; elsewhere they are composed from the blocks up to ``narrow`` sentences, which are
-    encoded everywhere (by default single sentences: 2-sentence blocks too are encoded only
-    near merges)."""
+    encoded everywhere (by default 2; a long text's single sentences, its 2-sentence blocks
+    encoded only near merges)."""
     first = [Bead((0,), (0,), 1.0), Bead((1, 2), (1,), 1.0), Bead((3,), (2, 3, 4), 1.0)]
     wide = wide_ends(first)
     assert (wide.src, wide.tgt) == ({2, 3}, {3, 4, 5})  # ends of blocks whose last sentence is in
@@ -395,9 +397,10 @@ def test_run_semantic_without_a_reference_is_a_usage_error(
 
 def test_a_long_text_composes_its_widest_encoded_blocks_too() -> None:
     """A long text's encoding is what its user waits for: from ``LONG_TEXT`` sentences, blocks
-    of 3 Chinese / 4 English sentences are composed rather than encoded."""
-    assert encoded_widths(10, 12) == (ENCODED_SRC, ENCODED_TGT)
-    assert encoded_widths(LONG_TEXT // 2, LONG_TEXT // 2) == LONG_ENCODED
+    of 3 Chinese / 4 English sentences are composed rather than encoded (and 2-sentence blocks
+    encoded only near merges)."""
+    assert encoding_for(10, 12) == Encoding(NARROW, (ENCODED_SRC, ENCODED_TGT))
+    assert encoding_for(LONG_TEXT // 2, LONG_TEXT // 2) == Encoding(LONG_NARROW, LONG_ENCODED)
     n, m = 40, 50
     assert count_blocks(n, m, widths=LONG_ENCODED) < count_blocks(n, m)
     src, tgt, gold = faceless_texts(2)
