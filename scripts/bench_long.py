@@ -373,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="the partial-translation check around the aligner, as bitext align runs it "
-        "(--no-coverage for repeated MAC-Dev: its copies make a shifted chain look as good)",
+        "(--no-coverage: align alone, to compare)",
     )
     ap.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
