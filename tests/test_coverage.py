@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from typer.testing import CliRunner
@@ -186,3 +187,32 @@ def test_a_wrong_finding_does_not_replace_a_good_alignment(
     monkeypatch.setattr(coverage, "_covered_block", lambda sf, tf: coverage._Block(0, 10, 0, 10))
     beads = align_covered(zh, en[:10])
     assert ids(beads) == [((i,), (i,)) for i in range(10)] + [((i,), ()) for i in range(10, 36)]
+
+
+def test_a_finding_of_a_fringe_keeps_the_first_alignment(
+    monkeypatch: pytest.MonkeyPatch, bench_long: ModuleType
+) -> None:
+    """A complete long pair whose sentence counts differ always gets a look; when the anchors
+    leave out only a few edge sentences, the whole-text alignment stands and the inside is not
+    aligned a second time (that doubled a book's alignment time)."""
+    import align.coverage as coverage
+
+    pair = bench_long.synthetic(6000, 7)  # its anchors leave out 11 edge sentences of 10,615
+    src, tgt = pair.src, pair.tgt
+    first = align(src, tgt)
+    calls: list[int] = []
+    found = coverage._covered_block
+
+    def block(*args: object) -> object:
+        calls.append(0)
+        return found(*args)  # type: ignore[arg-type]
+
+    def aligned(*args: object, **kwargs: object) -> list[Bead]:
+        calls.append(1)
+        return align(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(coverage, "_covered_block", block)
+    monkeypatch.setattr(coverage, "align", aligned)
+    assert abs(len(src) - len(tgt)) >= coverage.MIN_GAP  # so the anchors are consulted
+    assert align_covered(src, tgt) == first
+    assert calls == [1, 0]  # one alignment, one look at the anchors, no second alignment
