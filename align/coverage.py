@@ -5,10 +5,14 @@ ratio on the two whole texts. When the English stops after 10 of 36 sentences, b
 break: the ratio is off by a factor of three, and the English is spread over the whole source
 in coarse n:m beads. So, when the first alignment leaves many sentences without a counterpart:
 
-1. link sentences that share units found once on each side over the *whole* lattice, without
+1. link sentences that share rare units (``align.band``) over the *whole* lattice, without
    the aligner's assumption that the translation runs along the diagonal, and keep the heaviest
-   monotone chain: where it starts and ends says which part of each side is translated (a unit
-   that recurs cannot place it: in a text that repeats itself it links every copy alike);
+   monotone chain: where it starts and ends says which part of each side is translated. A unit
+   that recurs links every copy of it alike, so in a text that repeats itself that chain can run
+   shifted; when step 4 turns its finding down, the chain of units found once on each side
+   is tried instead (sparser, so its edges are rougher: MAC-Dev's chapters against the first
+   30% of their English 0.929 exact F1 against 0.969, but against the first 30% of their Chinese
+   0.932 where the rare-unit chain ran 1,100 sentences too far and scored 0.08);
 2. settle each edge of that part with the texts' own words: the sentence just past an edge
    joins the covered part when its words match the edge's translation better than those of
    every sentence past it (presumed untranslated) do, and the last one inside leaves it when it
@@ -36,13 +40,14 @@ from typing import Literal
 import numpy as np
 
 from align.aligner import AlignParams, align
-from align.band import Link, heaviest_chain
+from align.band import Link, Region, candidate_links, heaviest_chain
 from align.model import Bead, BeadOrigin, Segment
 from align.semantic import BlockVectors
 from align.similarity import SideFeatures, Vocab, pair_coverage, source_features, target_features
 
 MIN_GAP = 5  # sentences in a row without a counterpart before they count as uncovered
 MIN_PIECE = 3  # links in a row that make a stretch of the anchor chain believable
+LINKS_PER_SENTENCE = 10  # rare-unit pairs examined per sentence, as in align.band
 EDGE_STEPS = 3  # how far the edge test may move an edge from where the anchors put it
 EDGE_WIDTH = 2  # sentences of the other side at the edge that a candidate is tested against
 NULL_SAMPLE = 50  # untranslated sentences nearest the edge that make the test's chance level
@@ -110,20 +115,21 @@ def align_covered(
     draft_texts = None if drafts is None else [d or "" for d in drafts]
     sf = source_features(texts[0], draft_texts, vocab)
     tf = target_features(texts[1], vocab)
-    block = _covered_block(sf, tf)
-    if block is None or block == _Block(0, n, 0, m) or _fringe(block, n, m):
-        return beads
-    inner = align(
-        src[block.i0 : block.i1],
-        tgt[block.j0 : block.j1],
-        drafts=None if drafts is None else drafts[block.i0 : block.i1],
-        hard_paragraphs=hard_paragraphs,
-        semantic=None if semantic is None else semantic.window(*block.spans),
-        params=params,
-    )
-    if not _confirmed(beads, inner, block):
-        return beads
-    return _assemble(inner, block, n, m)
+    for links in (_rare_links, _unique_links):  # denser first; the second when it misleads
+        block = _covered_block(sf, tf, links)
+        if block is None or block == _Block(0, n, 0, m) or _fringe(block, n, m):
+            continue
+        inner = align(
+            src[block.i0 : block.i1],
+            tgt[block.j0 : block.j1],
+            drafts=None if drafts is None else drafts[block.i0 : block.i1],
+            hard_paragraphs=hard_paragraphs,
+            semantic=None if semantic is None else semantic.window(*block.spans),
+            params=params,
+        )
+        if _confirmed(beads, inner, block):
+            return _assemble(inner, block, n, m)
+    return beads
 
 
 def _text(sentence: str | Segment) -> str:
@@ -178,14 +184,16 @@ def _confirmed(beads: Sequence[Bead], inner: Sequence[Bead], block: _Block) -> b
     return bool(covered) and float(np.median(paired)) < float(np.quantile(covered, 0.25))
 
 
-def _covered_block(sf: SideFeatures, tf: SideFeatures) -> _Block | None:
+def _covered_block(
+    sf: SideFeatures, tf: SideFeatures, links: Callable[[SideFeatures, SideFeatures], list[Link]]
+) -> _Block | None:
     """The part of each side that the other translates, or None when the anchors say nothing.
 
     Beyond the first and last anchors the two sides are assumed to go on one for one as far as
     the shorter one goes; :func:`_settle` then moves each edge by what the words say.
     """
     n, m = len(sf.units), len(tf.units)
-    chain = _trusted(heaviest_chain(_unique_links(sf, tf), m))
+    chain = _trusted(heaviest_chain(links(sf, tf), m))
     if not chain:
         return None
     (fi, fj), (li, lj) = chain[0], chain[-1]
@@ -195,6 +203,19 @@ def _covered_block(sf: SideFeatures, tf: SideFeatures) -> _Block | None:
     if _uncovered(block, n, m) < MIN_GAP:
         return None
     return _settle(block, sf, tf)
+
+
+def _rare_links(sf: SideFeatures, tf: SideFeatures) -> list[Link]:
+    """Sentence pairs sharing rare units, as the aligner's band finds them, over the whole lattice.
+
+    Dense enough to place an edge close to where the translation stops (MAC-Dev's chapters
+    against the first 30% of their English: exact F1 0.969, against 0.929 from unique units
+    alone), but a unit that recurs links every copy of it alike: in a text that repeats itself
+    the chain can run through a shifted copy, which ``_confirmed`` then turns down.
+    """
+    n, m = len(sf.units), len(tf.units)
+    region = Region(0, n, 0, m, np.zeros(n), float(n + m), LINKS_PER_SENTENCE * max(n, m))
+    return candidate_links(sf, tf, region)
 
 
 def _unique_links(sf: SideFeatures, tf: SideFeatures) -> list[Link]:
