@@ -42,9 +42,10 @@ from cli.options import (
     MaxLenOpt,
     ModelOpt,
     NoCacheOpt,
+    SummaryJsonOpt,
+    TgtLangOpt,
     ThreadsOpt,
     engine_options,
-    target_lang,
 )
 from cli.qa_cmd import GlossaryOpt, load_terms
 from models.factory import ComputeType, Device, EngineChoice, EngineOptions
@@ -131,14 +132,10 @@ def batch(
     threads: ThreadsOpt = None,
     device: DeviceOpt = Device.AUTO,
     no_cache: NoCacheOpt = False,
-    tgt_lang: Annotated[
-        str, typer.Option("--tgt-lang", callback=target_lang, help="Target language tag.")
-    ] = "en",
+    tgt_lang: TgtLangOpt = "en",
     glossary: GlossaryOpt = None,
     overwrite: Overwrite = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
-    ] = False,
+    as_json: SummaryJsonOpt = False,
     quiet: Quiet = False,
 ) -> None:
     """Segment, draft, align and check many documents: one project each, plus corpus.tmx,

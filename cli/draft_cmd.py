@@ -32,6 +32,7 @@ from cli.options import (
     MaxLenOpt,
     ModelOpt,
     NoCacheOpt,
+    SummaryJsonOpt,
     ThreadsOpt,
     engine_options,
 )
@@ -73,9 +74,7 @@ def draft(
     no_cache: NoCacheOpt = False,
     tm: TmOpt = None,
     tm_threshold: TmThresholdOpt = 75,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
-    ] = False,
+    as_json: SummaryJsonOpt = False,
     quiet: Quiet = False,
     overwrite: Overwrite = False,
     fmt: FormatOpt = None,

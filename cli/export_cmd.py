@@ -14,7 +14,7 @@ import typer
 from align.errors import InputError
 from align.formats.filters import OriginFilter, StatusFilter
 from cli.common import Quiet, check_outputs, err_console, info, load_project
-from cli.options import lang_tag
+from cli.options import SummaryJsonOpt, lang_tag
 
 
 class ExportFormat(StrEnum):
@@ -127,9 +127,7 @@ def export(
             show_default=False,
         ),
     ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
-    ] = False,
+    as_json: SummaryJsonOpt = False,
     quiet: Quiet = False,
 ) -> None:
     """Write a project as a translation memory (TMX), JSON, JSONL, TSV or XLIFF 1.2.

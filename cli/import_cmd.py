@@ -14,7 +14,7 @@ from align.formats.units import same_language
 from align.model import Project
 from cli.common import Overwrite, Quiet, check_outputs, check_review_kept, info
 from cli.export_cmd import ExportFormat, format_for, print_warnings
-from cli.options import lang_tag
+from cli.options import SummaryJsonOpt, lang_tag
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,7 @@ def import_file(
             help="TMX target language (default: the first other one).",
         ),
     ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
-    ] = False,
+    as_json: SummaryJsonOpt = False,
     quiet: Quiet = False,
     overwrite: Overwrite = False,
 ) -> None:

@@ -104,3 +104,11 @@ def target_lang(tgt_lang: str) -> str:
     if lang_matches("zh", normalise_lang(tgt_lang)):
         raise typer.BadParameter("the source is Chinese; give the target's tag, e.g. en")
     return tgt_lang
+
+
+TgtLangOpt = Annotated[
+    str, typer.Option("--tgt-lang", callback=target_lang, help="Target language tag.")
+]
+SummaryJsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
+]

@@ -41,9 +41,10 @@ from cli.options import (
     MaxLenOpt,
     ModelOpt,
     NoCacheOpt,
+    SummaryJsonOpt,
+    TgtLangOpt,
     ThreadsOpt,
     engine_options,
-    target_lang,
 )
 from cli.qa_cmd import GlossaryOpt, load_terms
 from cli.tm_cmd import TmOpt, TmThresholdOpt, open_memories, with_memories
@@ -107,14 +108,10 @@ def run(
     threads: ThreadsOpt = None,
     device: DeviceOpt = Device.AUTO,
     no_cache: NoCacheOpt = False,
-    tgt_lang: Annotated[
-        str, typer.Option("--tgt-lang", callback=target_lang, help="Target language tag.")
-    ] = "en",
+    tgt_lang: TgtLangOpt = "en",
     tm: TmOpt = None,
     tm_threshold: TmThresholdOpt = 75,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
-    ] = False,
+    as_json: SummaryJsonOpt = False,
     quiet: Quiet = False,
     glossary: GlossaryOpt = None,
     overwrite: Overwrite = False,

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from cli.common import Overwrite, Quiet, check_outputs, info
-from cli.options import target_lang
+from cli.options import TgtLangOpt
 
 
 def terms(
@@ -31,9 +31,7 @@ def terms(
     min_count: Annotated[
         int, typer.Option("--min-count", min=2, help="Fewest units a Chinese term must occur in.")
     ] = 3,
-    tgt_lang: Annotated[
-        str, typer.Option("--tgt-lang", callback=target_lang, help="Target language tag.")
-    ] = "en",
+    tgt_lang: TgtLangOpt = "en",
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the candidates as JSON on stdout.")
     ] = False,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.common import Quiet, info
-from cli.options import target_lang
+from cli.options import TgtLangOpt
 
 if TYPE_CHECKING:
     from align.qa.glossary import Glossary
@@ -102,9 +102,7 @@ def search(
     width: Annotated[
         int, typer.Option("--width", min=4, max=200, help="Context characters on each side.")
     ] = 30,
-    tgt_lang: Annotated[
-        str, typer.Option("--tgt-lang", callback=target_lang, help="Target language tag.")
-    ] = "en",
+    tgt_lang: TgtLangOpt = "en",
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the hits as JSON on stdout.")
     ] = False,
