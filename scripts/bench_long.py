@@ -27,7 +27,6 @@ F1 with recall per gold bead type (``1-2``: one Chinese, two English sentences).
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import random
@@ -89,14 +88,10 @@ def synthetic(n: int, seed: int) -> Pair:
     An n-m bead's Chinese words are cut into n sentences and its glosses into m at other
     places, so a 2-2 bead is not two 1-1 beads. Sentence lengths: 5–22 words of two characters.
     """
-    from align.lexicon import lexicon
+    from tests.benchmarks.test_align_bench import zipf_vocab
 
     rng = random.Random(seed)
-    lex = lexicon()
-    words = sorted(w for w, stems in lex.items() if len(w) == 2 and 1 <= len(stems) <= 2)
-    vocab = [(w, sorted(lex[w])[0]) for w in words]
-    rng.shuffle(vocab)
-    cum = list(itertools.accumulate(1.0 / (k + 1) for k in range(len(vocab))))
+    vocab, cum = zipf_vocab(rng)
     types, shares = list(SYNTHETIC_TYPES), list(SYNTHETIC_TYPES.values())
     src: list[str] = []
     tgt: list[str] = []

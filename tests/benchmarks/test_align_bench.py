@@ -26,17 +26,23 @@ from align.lexicon import lexicon
 REPO = Path(__file__).resolve().parents[2]
 
 
+def zipf_vocab(rng: random.Random) -> tuple[list[tuple[str, str]], list[float]]:
+    """Two-character CC-CEDICT words with a gloss each, in an order shuffled by ``rng``, and the
+    cumulative weights that draw word k with weight 1/(k+1) (Zipf: rare words occur, as in real
+    text)."""
+    lex = lexicon()
+    words = sorted(w for w, stems in lex.items() if len(w) == 2 and 1 <= len(stems) <= 2)
+    vocab = [(w, sorted(lex[w])[0]) for w in words]
+    rng.shuffle(vocab)
+    return vocab, list(itertools.accumulate(1.0 / (k + 1) for k in range(len(vocab))))
+
+
 def synthetic_pair(
     n: int, seed: int = 7
 ) -> tuple[list[str], list[str], list[tuple[tuple[int, ...], tuple[int, ...]]]]:
     """About ``n`` Chinese sentences, ~1.2 n English ones, and the true beads."""
     rng = random.Random(seed)
-    lex = lexicon()
-    words = sorted(w for w, stems in lex.items() if len(w) == 2 and 1 <= len(stems) <= 2)
-    vocab = [(w, sorted(lex[w])[0]) for w in words]
-    rng.shuffle(vocab)
-    # word k is drawn with weight 1/(k+1) (Zipf), so rare words occur, as in real text
-    cum = list(itertools.accumulate(1.0 / (k + 1) for k in range(len(vocab))))
+    vocab, cum = zipf_vocab(rng)
     src: list[str] = []
     tgt: list[str] = []
     gold: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
