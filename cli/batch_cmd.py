@@ -104,7 +104,7 @@ def batch(
     jobs: Annotated[
         int | None,
         typer.Option(
-            "--jobs", "-j", min=1, help="Worker processes (Ray: drafting actors; default: cores)."
+            "--jobs", "-j", min=1, help="Worker processes (Ray: actors per stage; default: cores)."
         ),
     ] = None,
     engine: Annotated[
@@ -155,12 +155,15 @@ def batch(
     progress = Progress(failed=list(plan.failed))
     batches = make_batches(plan.todo, docs_per_batch)
     if batches and engine is BatchEngine.RAY:
-        from models.batch_ray import ray_cluster, run_ray
+        from models.batch_local import cpu_count
+        from models.batch_ray import drafter_threads, local_cpus, ray_cluster, run_ray
 
         info("starting Ray" if ray_address is None else f"joining Ray at {ray_address}", quiet)
-        with ray_cluster(ray_address, jobs) as ray, progress_bars(quiet) as bars:
+        cpus = local_cpus(jobs or cpu_count(), options is not None, drafter_threads(options))
+        with ray_cluster(ray_address, cpus) as ray, progress_bars(quiet) as bars:
             done = _writer(outdir, progress, bars("documents", len(plan.todo)))
-            run_ray(ray, batches, settings, options, jobs, done, num_gpus)
+            restarts = 0 if ray_address is None else 3  # a cluster can lose a node
+            run_ray(ray, batches, settings, options, jobs, done, num_gpus, restarts)
     elif batches:
         from models.batch_local import cpu_count, local_workers
 

@@ -1,24 +1,33 @@
 """The Ray Data engine: the same batch stages as a streaming pipeline over a Ray cluster.
 
-read (one row per batch of documents) → ``map_batches(segment_batch)`` → ``map_batches`` over
-an actor pool of :class:`Drafter` (one translator per actor, N actors, ``num_gpus`` each when
-asked) → ``map_batches(finish_batch)`` (align, QA) → the driver writes each finished batch.
+read (one row per batch of documents) → ``map_batches`` over an actor pool of
+:class:`Drafter` (reads and segments, then drafts: one translator per actor, ``num_gpus`` each
+when asked) → ``map_batches`` over an actor pool of :class:`Aligner` (aligns and checks; reads
+and segments first when nothing is drafted) → the driver writes each finished batch.
 
 A row is one batch of documents (pickled), not one document: the model must see the same
 batches as under the local engine for the drafts to come out identical, and Ray's own
-batching of rows depends on block sizes. Ray is imported only here, when this engine runs.
+batching of rows depends on block sizes.
+
+Every stage runs on actors, none on tasks. A task waits about 0.15 s for a worker between
+batches of ~0.2 s on a small machine, where an actor has its next batch queued (1,000
+documents, align-only: 26 s of tasks against 12 s of actors); and a segmentation task of its
+own would wait for ever for cores the actor pools hold, whenever Ray Data does not fuse it
+into the actors (it does not when their remote arguments differ). So segmentation is called
+by the first actor each batch meets, the same ``segment_batch`` the local engine calls.
+Ray is imported only here, when this engine runs.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import os
 import pickle
 import socket
+import warnings
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,21 +35,17 @@ import numpy as np
 
 import align
 from align.batch import BatchSettings, Job, draft_batch, failure, finish_batch, segment_batch
+from align.batch_out import heaviest_first
 from align.errors import InputError
 from models.factory import EngineOptions
 
 Done = Callable[[list[Job]], None]
-Stage = Callable[[list[Job], BatchSettings], list[Job]]
 Rows = dict[str, Any]
 
 
 def _each_row(stage: Callable[[list[Job]], list[Job]], rows: Rows) -> Rows:
     """A stage over a Ray batch of rows, each row one pickled batch of documents."""
     return {"jobs": np.array([_dump(stage(_load(b))) for b in rows["jobs"]], object)}
-
-
-def _apply(stage: Stage, settings: BatchSettings, rows: Rows) -> Rows:
-    return _each_row(lambda jobs: stage(jobs, settings), rows)
 
 
 def _dump(jobs: list[Job]) -> bytes:
@@ -52,23 +57,89 @@ def _load(data: bytes) -> list[Job]:
 
 
 class Drafter:
-    """A drafting actor: builds its translator once and drafts every batch it is given."""
+    """A drafting actor: builds its translator once, then segments and drafts every batch."""
 
-    def __init__(self, options: EngineOptions) -> None:
+    def __init__(self, options: EngineOptions, settings: BatchSettings) -> None:
         from models.factory import make_translator
 
         self.translator = make_translator(options)
+        self.settings = settings
 
     def __call__(self, rows: Rows) -> Rows:
-        return _each_row(lambda jobs: draft_batch(jobs, self.translator), rows)
+        return _each_row(self._draft, rows)
+
+    def _draft(self, jobs: list[Job]) -> list[Job]:
+        return draft_batch(segment_batch(jobs, self.settings), self.translator)
+
+
+class Aligner:
+    """An aligning actor: loads the aligner's dictionary once, then aligns and checks every
+    batch it is given (``finish_batch``), segmenting it first if no drafter has."""
+
+    def __init__(self, settings: BatchSettings, segment: bool) -> None:
+        from align.lexicon import lexicon
+
+        lexicon()  # before the first batch arrives, not during it
+        self.settings = settings
+        self.segment = segment
+
+    def __call__(self, rows: Rows) -> Rows:
+        return _each_row(self._finish, rows)
+
+    def _finish(self, jobs: list[Job]) -> list[Job]:
+        if self.segment:
+            jobs = segment_batch(jobs, self.settings)
+        return finish_batch(jobs, self.settings)
+
+
+@dataclass(frozen=True)
+class Actors:
+    """How many actors of each pool the pipeline runs, and the cores each drafter takes."""
+
+    drafters: int
+    aligners: int
+    threads: int = 1
+
+
+def plan_actors(
+    cpus: float, gpus_total: float, workers: int | None, drafting: bool, threads: int, gpus: float
+) -> Actors:
+    """Pool sizes on a cluster of ``cpus`` cores and ``gpus_total`` GPUs.
+
+    ``--jobs N`` asks for N of each. By default drafting takes the GPUs (one actor per
+    ``gpus``) or, on cores alone, as many cores as leave one aligner per drafter; aligning
+    takes the cores the drafters leave (at least one).
+    """
+    if not drafting:
+        return Actors(0, workers or max(1, int(cpus)), threads)
+    if workers:
+        return Actors(workers, workers, threads)
+    if gpus:
+        drafters = max(1, int(gpus_total // gpus))
+    else:
+        drafters = max(1, int(cpus // (threads + 1)))
+    return Actors(drafters, max(1, int(cpus - drafters * threads)), threads)
+
+
+def drafter_threads(options: EngineOptions | None) -> int:
+    """Model threads per drafting actor: ``--threads``, else one (Ray schedules by cores)."""
+    return (options.threads if options else None) or 1
+
+
+def local_cpus(workers: int, drafting: bool, threads: int) -> int:
+    """The cores a local Ray declares for ``--jobs workers``: one per aligner, and ``threads``
+    per drafter when drafting. A batch is drafted, then aligned, so on ``workers`` real cores
+    the two pools take turns, as a local worker alternates between its stages."""
+    return workers * (threads + 1) if drafting else workers
 
 
 @contextlib.contextmanager
-def ray_cluster(address: str | None, workers: int | None) -> Iterator[Any]:
-    """``ray``, joined to the cluster at ``address`` or to a local Ray started here (with
-    ``workers`` CPUs, and stopped on leaving); fails in one line when there is none."""
+def ray_cluster(address: str | None, cpus: int | None) -> Iterator[Any]:
+    """``ray``, joined to the cluster at ``address`` or to a local Ray started here (declaring
+    ``cpus`` cores, see :func:`local_cpus`, and stopped on leaving); fails in one line when
+    there is none."""
     ray = _import_ray()
-    started = _connect(ray, address, workers)
+    started = _connect(ray, address, cpus)
     try:
         yield ray
     finally:
@@ -84,17 +155,26 @@ def run_ray(
     workers: int | None,
     done: Done,
     gpus: float = 0.0,
+    restarts: int = 0,
 ) -> None:
     """Run ``batches`` through Ray Data (see the module); ``done`` gets each finished batch.
 
-    ``workers`` is the number of drafting actors (default: one per CPU, or per ``gpus`` GPUs).
+    ``workers`` is the number of actors in each pool (default: :func:`plan_actors`).
+    ``restarts``: how often a dead actor is restarted and its batch retried. Ray Data's own
+    default is for ever, which turns a batch that kills its actor into a hang; on a local
+    Ray (0) a death would only recur, where a cluster can lose a node and should retry. With
+    0 Ray also keeps quiet about restarting actors whose arguments live in the object store.
     """
     for name in ("ray", "ray.data"):  # Ray Data logs each run, and its advice, at INFO
         logging.getLogger(name).setLevel(logging.ERROR)
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False  # bitext draws one bar for the whole run
     context.print_on_execution_start = False
-    dataset = _pipeline(ray, batches, settings, options, workers, gpus)
+    with warnings.catch_warnings():
+        # Ray Data 2.60 sets an actor's restarts only through ``**ray_remote_args``, which it
+        # calls deprecated (for 2.64, with no replacement yet): bitext[ray] pins Ray below it.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset = _pipeline(ray, batches, settings, options, workers, gpus, restarts)
     pending = {job.pair.id: job for batch in batches for job in batch}
     try:
         for row in dataset.iter_rows():
@@ -117,7 +197,7 @@ def _import_ray() -> Any:
     return ray
 
 
-def _connect(ray: Any, address: str | None, workers: int | None) -> bool:
+def _connect(ray: Any, address: str | None, cpus: int | None) -> bool:
     """Join ``address`` or start a local Ray; True when this call started it (and stops it)."""
     if ray.is_initialized():
         return False
@@ -138,7 +218,7 @@ def _connect(ray: Any, address: str | None, workers: int | None) -> bool:
     root = str(Path(align.__file__).resolve().parent.parent)
     path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
     with _environ("PYTHONPATH", path):
-        ray.init(num_cpus=workers, **quiet)
+        ray.init(num_cpus=cpus, **quiet)
     return True
 
 
@@ -177,26 +257,35 @@ def _pipeline(
     options: EngineOptions | None,
     workers: int | None,
     gpus: float,
+    restarts: int,
 ) -> Any:
-    dataset = ray.data.from_items(
-        [{"jobs": _dump(batch)} for batch in batches], override_num_blocks=len(batches)
+    drafting = settings.draft and options is not None
+    threads = drafter_threads(options)
+    resources = ray.cluster_resources()
+    actors = plan_actors(
+        resources.get("CPU", 1), resources.get("GPU", 0), workers, drafting, threads, gpus
     )
-    dataset = dataset.map_batches(functools.partial(_apply, segment_batch, settings), batch_size=1)
-    if settings.draft and options is not None:
-        threads = options.threads or 1  # one core per actor: Ray schedules by cores
+    retry = {"max_restarts": restarts, "max_task_retries": restarts}
+    rows = [{"jobs": _dump(batch)} for batch in heaviest_first(batches)]
+    dataset = ray.data.from_items(rows, override_num_blocks=len(rows))
+    if drafting and options is not None:
         dataset = dataset.map_batches(
             Drafter,
-            fn_constructor_kwargs={"options": replace(options, threads=threads)},
+            fn_constructor_kwargs={
+                "options": replace(options, threads=threads),
+                "settings": settings,
+            },
             batch_size=1,
-            compute=ray.data.ActorPoolStrategy(size=workers or _default_actors(ray, gpus)),
+            compute=ray.data.ActorPoolStrategy(size=actors.drafters),
             num_cpus=threads,
             num_gpus=gpus or None,
+            **retry,
         )
-    return dataset.map_batches(functools.partial(_apply, finish_batch, settings), batch_size=1)
-
-
-def _default_actors(ray: Any, gpus: float) -> int:
-    resources = ray.cluster_resources()
-    if gpus:
-        return max(1, int(resources.get("GPU", 0) // gpus))
-    return max(1, int(resources.get("CPU", 1)))
+    return dataset.map_batches(
+        Aligner,
+        fn_constructor_kwargs={"settings": settings, "segment": not drafting},
+        batch_size=1,
+        compute=ray.data.ActorPoolStrategy(size=actors.aligners),
+        num_cpus=1,
+        **retry,
+    )

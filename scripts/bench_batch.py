@@ -1,7 +1,8 @@
 """``bitext batch`` throughput: the issue's speed targets as ratios measured in one run.
 
     python scripts/bench_batch.py [--docs 200] [--draft-docs 50] [--run-sample N] [--no-ray]
-                                  [--model DIR] [--work DIR] [--json]
+                                  [--ray-docs 2000] [--ray-model DIR] [--model DIR]
+                                  [--work DIR] [--json]
 
 On synthetic documents made from the seed communiqué (``tests/batch_corpus.py``; the seed, a
 real communiqué, has 36 sentences, and the documents are runs of 15–30 of them):
@@ -11,8 +12,10 @@ real communiqué, has 36 sentences, and the documents are runs of 15–30 of the
    merge not), each in a fresh process that forks its workers as the command does, with the
    CPU seconds it and its workers used; and of the whole command;
 2. ``--engine ray --jobs 2`` against ``--jobs 2``, whole-command wall time (Ray's start
-   included), align-only and on the default job (drafting and aligning, ``--docs`` documents,
-   the model's options below);
+   included): align-only on ``--docs`` and on ``--ray-docs`` documents, and the default job
+   (drafting and aligning ``--docs`` short documents) with a model of opus-mt-zh-en's size
+   and random weights (``--ray-model`` for another), since with the tiny test model drafting
+   costs almost nothing and the comparison would be of start-up alone;
 3. a re-run with nothing changed: the whole command's wall time;
 4. drafting ``--draft-docs`` short Chinese documents with the model loaded once (``batch
    --jobs 1``) against one ``bitext run`` per document (``--run-sample N`` times N of them and
@@ -145,8 +148,10 @@ def align_only(work: Path, docs: int, ray: bool) -> list[Measure]:
 
 def default_job(work: Path, docs: int, model: Path) -> list[Measure]:
     """``bitext batch`` as it runs by default (drafting every Chinese sentence, then aligning
-    with the drafts), local ``--jobs 2`` against ``--engine ray --jobs 2``."""
-    corpus = work / "pairs"
+    with the drafts), local ``--jobs 2`` against ``--engine ray --jobs 2``, on ``docs`` short
+    document pairs (3-6 sentences: drafting with a model of opus-mt-zh-en's size takes
+    ~0.1 CPU-s a sentence even cut at 16 tokens)."""
+    corpus = write_corpus(work / "short-pairs", docs, sentences=(3, 6))
     model_args = ["--model", model, *DRAFT]
     found = []
     for label, out, args in (
@@ -157,6 +162,31 @@ def default_job(work: Path, docs: int, model: Path) -> list[Measure]:
         name = f"default job (draft + align) command, {label}"
         found.append(Measure(name, seconds, docs, load_average(), None if "ray" in label else cpu))
     return found
+
+
+def ray_at_scale(work: Path, docs: int) -> list[Measure]:
+    """Align-only, local ``--jobs 2`` against ``--engine ray --jobs 2`` on ``docs`` pairs:
+    Ray's start (~8-10 s on 2 cores) is fixed, so its share shrinks as the corpus grows."""
+    corpus = write_corpus(work / f"pairs-{docs}", docs, sentences=(15, 30))
+    found = []
+    for label, out, args in (
+        ("--jobs 2", f"scale{docs}", ["-j", 2]),
+        ("--engine ray --jobs 2", f"scale{docs}-ray", ["--engine", "ray", "-j", 2]),
+    ):
+        seconds, cpu = bitext("batch", corpus, "-o", work / out, "--no-draft", *args, "-q")
+        name = f"align-only command, {docs} documents, {label}"
+        found.append(Measure(name, seconds, docs, load_average(), None if "ray" in label else cpu))
+    return found
+
+
+def opus_shaped(work: Path) -> Path:
+    """A MarianMT of opus-mt-zh-en's shape (512 wide, 6+6 layers, 8 heads, 2,048 FFN) with
+    random weights and an 8,000-entry vocabulary (the MT benchmark's): the real model's cost
+    per token, within the output layer's size, for the drafting comparisons."""
+    from tests.tiny_marian import build_tiny_marian
+
+    shape = {"d_model": 512, "layers": 6, "heads": 8, "ffn": 2048, "vocab": 8000}
+    return build_tiny_marian(work / "opus-shaped", **shape, init_std=0.02, exact_vocab=True)
 
 
 def drafting(work: Path, docs: int, model: Path, sample: int | None) -> list[Measure]:
@@ -200,11 +230,20 @@ def ratios(found: list[Measure]) -> dict[str, float]:
         "align-only command --jobs 2 / --jobs 1 docs/s": ratio(
             "align-only command, --jobs 1", "align-only command, --jobs 2"
         ),
-        "ray / local wall time, default job: draft + align (target <= 1.5)": ratio(
+        "ray / local wall time, default job: draft + align, opus-mt-sized model "
+        "(target <= 1.5)": ratio(
             "default job (draft + align) command, --engine ray --jobs 2",
             "default job (draft + align) command, --jobs 2",
         ),
-        "ray / local wall time, align-only": ratio(
+        **{
+            f"ray / local wall time, align-only, {m.docs} documents (target <= 1.5)": ratio(
+                m.name, m.name.replace("--engine ray --jobs 2", "--jobs 2")
+            )
+            for m in found
+            if m.name.startswith("align-only command, ")
+            and m.name.endswith("documents, --engine ray --jobs 2")
+        },
+        "ray / local wall time, align-only, --docs documents": ratio(
             "align-only command, --engine ray --jobs 2", "align-only command, --jobs 2"
         ),
         "drafting: run per document / batch (target >= 5)": round(
@@ -226,7 +265,16 @@ def main() -> None:
     parser.add_argument("--draft-docs", type=int, default=50, help="short documents to draft")
     parser.add_argument("--run-sample", type=int, default=None, help="bitext runs to time")
     parser.add_argument("--model", type=Path, default=None, help="MarianMT folder (default: tiny)")
-    parser.add_argument("--no-ray", action="store_true", help="leave out the Ray measurement")
+    parser.add_argument("--no-ray", action="store_true", help="leave out the Ray measurements")
+    parser.add_argument(
+        "--ray-docs", type=int, default=2000, help="document pairs of the align-only Ray run"
+    )
+    parser.add_argument(
+        "--ray-model",
+        type=Path,
+        default=None,
+        help="MarianMT folder of the default-job Ray run (default: opus-mt-sized, random)",
+    )
     parser.add_argument("--no-drafting", action="store_true", help="leave out drafting (4)")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: temp)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -245,8 +293,10 @@ def main() -> None:
 
         model = build_tiny_marian(work / "tiny-marian")
     found = align_only(work, args.docs, not args.no_ray)
+    if not args.no_ray:
+        found += ray_at_scale(work, args.ray_docs)
     if not args.no_ray and not args.no_drafting:
-        found += default_job(work, args.docs, model)
+        found += default_job(work, args.docs, args.ray_model or opus_shaped(work))
     if not args.no_drafting:
         found += drafting(work, args.draft_docs, model, args.run_sample)
     result: dict[str, Any] = {
