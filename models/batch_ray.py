@@ -107,18 +107,32 @@ def plan_actors(
     """Pool sizes on a cluster of ``cpus`` cores and ``gpus_total`` GPUs.
 
     ``--jobs N`` asks for N of each. By default drafting takes the GPUs (one actor per
-    ``gpus``) or, on cores alone, as many cores as leave one aligner per drafter; aligning
-    takes the cores the drafters leave (at least one).
+    ``gpus``, each with its ``threads`` cores, as far as the cores go) or, on cores alone, as
+    many cores as leave one aligner per drafter; aligning takes the cores the drafters leave
+    (at least one).
     """
     if not drafting:
         return Actors(0, workers or max(1, int(cpus)), threads)
     if workers:
         return Actors(workers, workers, threads)
-    if gpus:
-        drafters = max(1, int(gpus_total // gpus))
+    if gpus:  # a drafter per GPU share, as far as the cores go (one is left to align)
+        drafters = max(1, min(int(gpus_total // gpus), int((cpus - 1) // threads)))
     else:
         drafters = max(1, int(cpus // (threads + 1)))
     return Actors(drafters, max(1, int(cpus - drafters * threads)), threads)
+
+
+def check_fits(actors: Actors, cpus: float, gpus_total: float, gpus: float) -> None:
+    """Fail in one line when the pools cannot all start: Ray Data would wait for ever."""
+    need_cpus = actors.drafters * actors.threads + actors.aligners
+    need_gpus = actors.drafters * gpus
+    if need_cpus <= cpus and need_gpus <= gpus_total:
+        return
+    wanted = f"{actors.drafters} drafting and {actors.aligners} aligning actors need"
+    raise InputError(
+        f"{wanted} {need_cpus:g} cores and {need_gpus:g} GPUs; the Ray cluster has {cpus:g} "
+        f"and {gpus_total:g}: lower --jobs, --threads or --num-gpus, or add nodes"
+    )
 
 
 def drafter_threads(options: EngineOptions | None) -> int:
@@ -262,9 +276,9 @@ def _pipeline(
     drafting = settings.draft and options is not None
     threads = drafter_threads(options)
     resources = ray.cluster_resources()
-    actors = plan_actors(
-        resources.get("CPU", 1), resources.get("GPU", 0), workers, drafting, threads, gpus
-    )
+    cpus, gpus_total = resources.get("CPU", 1), resources.get("GPU", 0)
+    actors = plan_actors(cpus, gpus_total, workers, drafting, threads, gpus)
+    check_fits(actors, cpus, gpus_total, gpus)
     retry = {"max_restarts": restarts, "max_task_retries": restarts}
     rows = [{"jobs": _dump(batch)} for batch in heaviest_first(batches)]
     dataset = ray.data.from_items(rows, override_num_blocks=len(rows))

@@ -14,8 +14,18 @@ import numpy as np
 import pytest
 
 from align.batch import BatchSettings, DocPair, Job, process_batch
+from align.errors import InputError
 from align.formats.project_json import project_to_dict
-from models.batch_ray import Actors, Aligner, Drafter, _dump, _load, local_cpus, plan_actors
+from models.batch_ray import (
+    Actors,
+    Aligner,
+    Drafter,
+    _dump,
+    _load,
+    check_fits,
+    local_cpus,
+    plan_actors,
+)
 from tests.batch_corpus import write_corpus
 from tests.test_batch import CountingTranslator
 
@@ -29,7 +39,7 @@ from tests.test_batch import CountingTranslator
         (16, 0, None, True, 1, 0.0, Actors(8, 8, 1)),  # cores shared, one aligner per drafter
         (16, 0, None, True, 3, 0.0, Actors(4, 4, 3)),  # 4 drafters x 3 threads leave 4 cores
         (32, 4, None, True, 1, 1.0, Actors(4, 28, 1)),  # a drafter per GPU, the rest align
-        (8, 4, None, True, 1, 0.5, Actors(8, 1, 1)),  # GPUs shared; at least one aligner
+        (8, 4, None, True, 1, 0.5, Actors(7, 1, 1)),  # GPUs shared, cores short: one aligns
         (1, 0, None, True, 1, 0.0, Actors(1, 1, 1)),  # never an empty pool
     ],
 )
@@ -42,7 +52,18 @@ def test_pool_sizes(
     gpus: float,
     expected: Actors,
 ) -> None:
-    assert plan_actors(cpus, gpus_total, workers, drafting, threads, gpus) == expected
+    actors = plan_actors(cpus, gpus_total, workers, drafting, threads, gpus)
+    assert actors == expected
+    if workers is None and cpus >= 2:
+        check_fits(actors, cpus, gpus_total, gpus)  # a default plan fits (one core cannot)
+
+
+def test_pools_a_cluster_cannot_hold_are_one_line() -> None:
+    check_fits(Actors(2, 2, 1), 4, 0, 0.0)
+    with pytest.raises(InputError, match=r"2 drafting and 2 aligning actors need 6 cores"):
+        check_fits(Actors(2, 2, 2), 4, 0, 0.0)
+    with pytest.raises(InputError, match=r"need 3 cores and 4 GPUs; the Ray cluster has 8 and 2"):
+        check_fits(Actors(2, 1, 1), 8, 2, 2.0)
 
 
 def test_a_local_ray_declares_a_core_per_aligner_and_threads_per_drafter() -> None:
