@@ -25,6 +25,7 @@ import logging
 import os
 import pickle
 import socket
+import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -179,25 +180,32 @@ def run_ray(
     Ray (0) a death would only recur, where a cluster can lose a node and should retry. With
     0 Ray also keeps quiet about restarting actors whose arguments live in the object store.
     """
-    for name in ("ray", "ray.data"):  # Ray Data logs each run, and its advice, at INFO
-        logging.getLogger(name).setLevel(logging.ERROR)
+    for name in ("ray", "ray.data"):
+        # Ray Data logs each run and its advice at INFO, and a failed batch with a traceback
+        # at ERROR: bitext reports each document that did not finish itself, in one line.
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False  # bitext draws one bar for the whole run
     context.print_on_execution_start = False
+    context.max_errored_blocks = -1  # a batch that fails (its actor died) does not stop the rest
     with warnings.catch_warnings():
         # Ray Data 2.60 sets an actor's restarts only through ``**ray_remote_args``, which it
         # calls deprecated (for 2.64, with no replacement yet): bitext[ray] pins Ray below it.
         warnings.simplefilter("ignore", DeprecationWarning)
         dataset = _pipeline(ray, batches, settings, options, workers, gpus, restarts)
     pending = {job.pair.id: job for batch in batches for job in batch}
+    why = "ray: its batch did not come back (its actor died; Ray's logs say why)"
     try:
-        for row in dataset.iter_rows():
-            jobs = _load(row["jobs"])
-            for job in jobs:
-                pending.pop(job.pair.id, None)
-            done(jobs)
+        # Ray prints a dead worker's notice on standard output, which is the summary's (--json)
+        with contextlib.redirect_stdout(sys.stderr):
+            for row in dataset.iter_rows():
+                jobs = _load(row["jobs"])
+                for job in jobs:
+                    pending.pop(job.pair.id, None)
+                done(jobs)
     except Exception as exc:  # noqa: BLE001 - a lost node or actor: report what did not finish
-        done([replace(job, error=failure("ray", exc)) for job in pending.values()])
+        why = failure("ray", exc)
+    done([replace(job, error=why) for job in pending.values()])
 
 
 def _import_ray() -> Any:

@@ -81,3 +81,50 @@ def test_one_worker_two_workers_and_ray_write_the_same_corpus(
     assert origins == {"mt"}  # the model that drafted them is x-mt-model's
     mt_models = {tu.findtext("prop[@type='x-mt-model']") for tu in drafts.iter("tu")}
     assert len(mt_models) == 1 and None not in mt_models
+
+
+CRASH_HOOK = """
+import os
+if os.environ.get("BITEXT_TEST_CRASH"):  # loaded by every Ray worker this test starts
+    import align.batch as batch
+    real = batch._align
+    def crash(job, tgt_lang):
+        if job.pair.id == os.environ["BITEXT_TEST_CRASH"]:
+            os._exit(3)  # a hard crash: no exception for the stage to catch
+        return real(job, tgt_lang)
+    batch._align = crash
+"""
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_a_batch_that_kills_its_ray_actor_fails_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ray Data would restart the actor and retry the batch for ever; bitext's local Ray
+    restarts nothing: the batch fails, with the batches queued on the same actor, the run
+    ends with them listed (no hang, no traceback), and a re-run does them. Ray's workers (not
+    this process) import the crash: a ``sitecustomize`` on the PYTHONPATH they inherit."""
+    pytest.importorskip("ray.data")
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(CRASH_HOOK, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(hook))
+    monkeypatch.setenv("BITEXT_TEST_CRASH", "doc005")
+    corpus = write_corpus(tmp_path / "corpus", 12, sentences=(2, 3))
+    out = tmp_path / "out"
+    argv = ["batch", str(corpus), "-o", str(out), "--no-draft", "--engine", "ray", "-j", "2"]
+    argv += ["--docs-per-batch", "4", "--json", "-q"]
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 1, result.stderr
+    summary = json.loads(result.stdout)  # Ray's notice of the dead worker is not on stdout
+    lines = [ln for ln in result.stderr.splitlines() if ln.startswith("bitext: not done: ")]
+    failed = {line.split(":")[2].strip() for line in lines}
+    assert {f"doc{k:03d}" for k in range(4, 8)} <= failed  # the crashing document's batch
+    assert len(failed) == summary["failed"] and summary["done"] == 12 - len(failed)
+    assert "its actor died" in result.stderr and "Traceback" not in result.stderr
+    assert len(list(out.glob("*.bitext.json"))) == summary["done"]
+
+    monkeypatch.delenv("BITEXT_TEST_CRASH")
+    again = json.loads(runner.invoke(app, argv).stdout)
+    assert (again["done"], again["failed"]) == (len(failed), 0)
+    assert again["unchanged"] == 12 - len(failed)
