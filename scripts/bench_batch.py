@@ -13,9 +13,9 @@ real communiqué, has 36 sentences, and the documents are runs of 15–30 of the
    CPU seconds it and its workers used; and of the whole command;
 2. ``--engine ray --jobs 2`` against ``--jobs 2``, whole-command wall time (Ray's start
    included): align-only on ``--docs`` and on ``--ray-docs`` documents, and the default job
-   (drafting and aligning ``--docs`` short documents) with a model of opus-mt-zh-en's size
-   and random weights (``--ray-model`` for another), since with the tiny test model drafting
-   costs almost nothing and the comparison would be of start-up alone;
+   (drafting and aligning ``--docs`` short documents, drafts cut at 40 tokens) with a model of
+   opus-mt-zh-en's size and random weights (``--ray-model`` for another), since with the tiny
+   test model drafting costs almost nothing and the comparison would be of start-up alone;
 3. a re-run with nothing changed: the whole command's wall time;
 4. drafting ``--draft-docs`` short Chinese documents with the model loaded once (``batch
    --jobs 1``) against one ``bitext run`` per document (``--run-sample N`` times N of them and
@@ -52,7 +52,7 @@ from models.batch_local import run_local  # noqa: E402
 from tests.batch_corpus import write_corpus  # noqa: E402
 
 # One thread each: on a shared machine a multi-threaded torch waits on descheduled threads.
-DRAFT = ["--max-length", "16", "--beam", "1", "--threads", "1", "--no-cache", "-q"]
+DRAFT = ["--beam", "1", "--threads", "1", "--no-cache", "-q"]
 
 
 @dataclass(frozen=True)
@@ -149,10 +149,11 @@ def align_only(work: Path, docs: int, ray: bool) -> list[Measure]:
 def default_job(work: Path, docs: int, model: Path) -> list[Measure]:
     """``bitext batch`` as it runs by default (drafting every Chinese sentence, then aligning
     with the drafts), local ``--jobs 2`` against ``--engine ray --jobs 2``, on ``docs`` short
-    document pairs (3-6 sentences: drafting with a model of opus-mt-zh-en's size takes
-    ~0.1 CPU-s a sentence even cut at 16 tokens)."""
-    corpus = write_corpus(work / "short-pairs", docs, sentences=(3, 6))
-    model_args = ["--model", model, *DRAFT]
+    document pairs (2-4 sentences). Each draft is cut at 40 tokens, about an English sentence
+    of an official text: the random weights never end one sooner, so a sentence costs what a
+    real one would (≈0.2 CPU-s with a model of opus-mt-zh-en's size on one thread)."""
+    corpus = write_corpus(work / "short-pairs", docs, sentences=(2, 4))
+    model_args = ["--model", model, "--max-length", "40", *DRAFT]
     found = []
     for label, out, args in (
         ("--jobs 2", "default2", ["-j", 2]),
@@ -191,7 +192,7 @@ def opus_shaped(work: Path) -> Path:
 
 def drafting(work: Path, docs: int, model: Path, sample: int | None) -> list[Measure]:
     corpus = write_corpus(work / "drafts", docs, zh_only=docs, sentences=(3, 6))
-    model_args = ["--model", model, *DRAFT]
+    model_args = ["--model", model, "--max-length", "16", *DRAFT]
     seconds, _ = bitext("batch", corpus, "-o", work / "batch-drafts", "-j", 1, *model_args)
     found = [Measure("drafting, batch --jobs 1 (model loaded once)", seconds, docs, load_average())]
     files = sorted(corpus.glob("*.zh.md"))[: sample or docs]
