@@ -159,11 +159,12 @@ def batch(
         from models.batch_ray import drafter_threads, local_cpus, ray_cluster, run_ray
 
         info("starting Ray" if ray_address is None else f"joining Ray at {ray_address}", quiet)
-        cpus = local_cpus(jobs or cpu_count(), options is not None, drafter_threads(options))
+        local = ray_address is None
+        workers = jobs or (cpu_count() if local else None)  # a cluster's: from its resources
+        cpus = local_cpus(workers or 1, options is not None, drafter_threads(options))
         with ray_cluster(ray_address, cpus) as ray, progress_bars(quiet) as bars:
             done = _writer(outdir, progress, bars("documents", len(plan.todo)))
-            restarts = 0 if ray_address is None else 3  # a cluster can lose a node
-            run_ray(ray, batches, settings, options, jobs, done, num_gpus, restarts)
+            run_ray(ray, batches, settings, options, workers, done, num_gpus, local)
     elif batches:
         from models.batch_local import cpu_count, local_workers
 

@@ -95,25 +95,41 @@ class Aligner:
 
 @dataclass(frozen=True)
 class Actors:
-    """How many actors of each pool the pipeline runs, and the cores each drafter takes."""
+    """How many actors each pool runs, and the cores each one declares to Ray's scheduler."""
 
     drafters: int
     aligners: int
-    threads: int = 1
+    drafter_cpus: float = 1.0
+    aligner_cpus: float = 1.0
+
+    @property
+    def cpus(self) -> float:
+        return self.drafters * self.drafter_cpus + self.aligners * self.aligner_cpus
 
 
 def plan_actors(
-    cpus: float, gpus_total: float, workers: int | None, drafting: bool, threads: int, gpus: float
+    cpus: float,
+    gpus_total: float,
+    workers: int | None,
+    drafting: bool,
+    threads: int,
+    gpus: float,
+    shared: bool = False,
 ) -> Actors:
     """Pool sizes on a cluster of ``cpus`` cores and ``gpus_total`` GPUs.
 
     ``--jobs N`` asks for N of each. By default drafting takes the GPUs (one actor per
     ``gpus``, each with its ``threads`` cores, as far as the cores go) or, on cores alone, as
     many cores as leave one aligner per drafter; aligning takes the cores the drafters leave
-    (at least one).
+    (at least one). ``shared`` (a local Ray, ``--jobs N``): each of the N cores (of ``threads``
+    threads) holds a drafter and an aligner, which declare half of it each. A batch is
+    drafted, then aligned, so the two take turns on it, as a local worker alternates between
+    its stages; and the local Ray is started with the N cores asked for, no more.
     """
     if not drafting:
-        return Actors(0, workers or max(1, int(cpus)), threads)
+        return Actors(0, workers or max(1, int(cpus)))
+    if workers and shared:
+        return Actors(workers, workers, threads / 2, threads / 2)
     if workers:
         return Actors(workers, workers, threads)
     if gpus:  # a drafter per GPU share, as far as the cores go (one is left to align)
@@ -125,13 +141,12 @@ def plan_actors(
 
 def check_fits(actors: Actors, cpus: float, gpus_total: float, gpus: float) -> None:
     """Fail in one line when the pools cannot all start: Ray Data would wait for ever."""
-    need_cpus = actors.drafters * actors.threads + actors.aligners
     need_gpus = actors.drafters * gpus
-    if need_cpus <= cpus and need_gpus <= gpus_total:
+    if actors.cpus <= cpus and need_gpus <= gpus_total:
         return
     wanted = f"{actors.drafters} drafting and {actors.aligners} aligning actors need"
     raise InputError(
-        f"{wanted} {need_cpus:g} cores and {need_gpus:g} GPUs; the Ray cluster has {cpus:g} "
+        f"{wanted} {actors.cpus:g} cores and {need_gpus:g} GPUs; the Ray cluster has {cpus:g} "
         f"and {gpus_total:g}: lower --jobs, --threads or --num-gpus, or add nodes"
     )
 
@@ -142,10 +157,9 @@ def drafter_threads(options: EngineOptions | None) -> int:
 
 
 def local_cpus(workers: int, drafting: bool, threads: int) -> int:
-    """The cores a local Ray declares for ``--jobs workers``: one per aligner, and ``threads``
-    per drafter when drafting. A batch is drafted, then aligned, so on ``workers`` real cores
-    the two pools take turns, as a local worker alternates between its stages."""
-    return workers * (threads + 1) if drafting else workers
+    """The cores a local Ray is started with for ``--jobs workers``: ``threads`` each when
+    drafting (the model's threads), else one."""
+    return workers * threads if drafting else workers
 
 
 @contextlib.contextmanager
@@ -170,15 +184,16 @@ def run_ray(
     workers: int | None,
     done: Done,
     gpus: float = 0.0,
-    restarts: int = 0,
+    local: bool = True,
 ) -> None:
     """Run ``batches`` through Ray Data (see the module); ``done`` gets each finished batch.
 
     ``workers`` is the number of actors in each pool (default: :func:`plan_actors`).
-    ``restarts``: how often a dead actor is restarted and its batch retried. Ray Data's own
-    default is for ever, which turns a batch that kills its actor into a hang; on a local
-    Ray (0) a death would only recur, where a cluster can lose a node and should retry. With
-    0 Ray also keeps quiet about restarting actors whose arguments live in the object store.
+    ``local``: this process started the Ray (:func:`ray_cluster`) with ``workers`` cores
+    (:func:`local_cpus`). A dead actor is restarted (and its batch retried) three times on a
+    cluster, which can lose a node, and never on a local Ray, where a death would only recur:
+    Ray Data's own default, for ever, turns a batch that kills its actor into a hang (and
+    complains on every run about restarting actors whose arguments live in the object store).
     """
     for name in ("ray", "ray.data"):
         # Ray Data logs each run and its advice at INFO, and a failed batch with a traceback
@@ -192,7 +207,7 @@ def run_ray(
         # Ray Data 2.60 sets an actor's restarts only through ``**ray_remote_args``, which it
         # calls deprecated (for 2.64, with no replacement yet): bitext[ray] pins Ray below it.
         warnings.simplefilter("ignore", DeprecationWarning)
-        dataset = _pipeline(ray, batches, settings, options, workers, gpus, restarts)
+        dataset = _pipeline(ray, batches, settings, options, workers, gpus, local)
     pending = {job.pair.id: job for batch in batches for job in batch}
     why = "ray: its batch did not come back (its actor died; Ray's logs say why)"
     try:
@@ -279,14 +294,15 @@ def _pipeline(
     options: EngineOptions | None,
     workers: int | None,
     gpus: float,
-    restarts: int,
+    local: bool,
 ) -> Any:
     drafting = settings.draft and options is not None
     threads = drafter_threads(options)
     resources = ray.cluster_resources()
     cpus, gpus_total = resources.get("CPU", 1), resources.get("GPU", 0)
-    actors = plan_actors(cpus, gpus_total, workers, drafting, threads, gpus)
+    actors = plan_actors(cpus, gpus_total, workers, drafting, threads, gpus, shared=local)
     check_fits(actors, cpus, gpus_total, gpus)
+    restarts = 0 if local else 3
     retry = {"max_restarts": restarts, "max_task_retries": restarts}
     rows = [{"jobs": _dump(batch)} for batch in heaviest_first(batches)]
     dataset = ray.data.from_items(rows, override_num_blocks=len(rows))
@@ -299,7 +315,7 @@ def _pipeline(
             },
             batch_size=1,
             compute=ray.data.ActorPoolStrategy(size=actors.drafters),
-            num_cpus=threads,
+            num_cpus=actors.drafter_cpus,
             num_gpus=gpus or None,
             **retry,
         )
@@ -308,6 +324,6 @@ def _pipeline(
         fn_constructor_kwargs={"settings": settings, "segment": not drafting},
         batch_size=1,
         compute=ray.data.ActorPoolStrategy(size=actors.aligners),
-        num_cpus=1,
+        num_cpus=actors.aligner_cpus,
         **retry,
     )

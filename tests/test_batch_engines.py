@@ -58,7 +58,13 @@ def test_one_worker_two_workers_and_ray_write_the_same_corpus(
     assert len(made) == 1  # one model for the six batches of this one worker
     assert (one["done"], one["failed"], one["problems"]) == (22, 0, [])
     run_batch(corpus, tmp_path / "j2", tiny_model, "--jobs", "2")
+    import ray
+
+    started: list[object] = []
+    real_init = ray.init
+    monkeypatch.setattr(ray, "init", lambda **kw: started.append(kw["num_cpus"]) or real_init(**kw))
     run_batch(corpus, tmp_path / "ray", tiny_model, "--engine", "ray", "--jobs", "2")
+    assert started == [2]  # a local Ray of 2 CPUs: each holds a drafter and an aligner
 
     reference = projects(tmp_path / "j1")
     assert len(reference) == 22

@@ -33,14 +33,14 @@ from tests.test_batch import CountingTranslator
 @pytest.mark.parametrize(
     ("cpus", "gpus_total", "workers", "drafting", "threads", "gpus", "expected"),
     [
-        (2, 0, 2, False, 1, 0.0, Actors(0, 2, 1)),  # align-only: --jobs aligners
-        (16, 0, None, False, 1, 0.0, Actors(0, 16, 1)),  # align-only: one per core
-        (4, 0, 2, True, 1, 0.0, Actors(2, 2, 1)),  # --jobs N: N of each
-        (16, 0, None, True, 1, 0.0, Actors(8, 8, 1)),  # cores shared, one aligner per drafter
+        (2, 0, 2, False, 1, 0.0, Actors(0, 2)),  # align-only: --jobs aligners
+        (16, 0, None, False, 1, 0.0, Actors(0, 16)),  # align-only: one per core
+        (4, 0, 2, True, 1, 0.0, Actors(2, 2)),  # --jobs N: N of each
+        (16, 0, None, True, 1, 0.0, Actors(8, 8)),  # cores shared, one aligner per drafter
         (16, 0, None, True, 3, 0.0, Actors(4, 4, 3)),  # 4 drafters x 3 threads leave 4 cores
-        (32, 4, None, True, 1, 1.0, Actors(4, 28, 1)),  # a drafter per GPU, the rest align
-        (8, 4, None, True, 1, 0.5, Actors(7, 1, 1)),  # GPUs shared, cores short: one aligns
-        (1, 0, None, True, 1, 0.0, Actors(1, 1, 1)),  # never an empty pool
+        (32, 4, None, True, 1, 1.0, Actors(4, 28)),  # a drafter per GPU, the rest align
+        (8, 4, None, True, 1, 0.5, Actors(7, 1)),  # GPUs shared, cores short: one aligns
+        (1, 0, None, True, 1, 0.0, Actors(1, 1)),  # never an empty pool
     ],
 )
 def test_pool_sizes(
@@ -59,19 +59,27 @@ def test_pool_sizes(
 
 
 def test_pools_a_cluster_cannot_hold_are_one_line() -> None:
-    check_fits(Actors(2, 2, 1), 4, 0, 0.0)
+    check_fits(Actors(2, 2), 4, 0, 0.0)
     with pytest.raises(InputError, match=r"2 drafting and 2 aligning actors need 6 cores"):
         check_fits(Actors(2, 2, 2), 4, 0, 0.0)
     with pytest.raises(InputError, match=r"need 3 cores and 4 GPUs; the Ray cluster has 8 and 2"):
-        check_fits(Actors(2, 1, 1), 8, 2, 2.0)
+        check_fits(Actors(2, 1), 8, 2, 2.0)
 
 
-def test_a_local_ray_declares_a_core_per_aligner_and_threads_per_drafter() -> None:
-    assert local_cpus(2, drafting=False, threads=1) == 2
-    assert local_cpus(2, drafting=True, threads=1) == 4
-    assert local_cpus(3, drafting=True, threads=2) == 9
-    # the default local pools then come out as --jobs N asks: N drafters and N aligners
-    assert plan_actors(local_cpus(3, True, 2), 0, None, True, 2, 0.0) == Actors(3, 3, 2)
+@pytest.mark.parametrize(("workers", "threads"), [(1, 1), (2, 1), (3, 2)])
+def test_a_local_ray_starts_with_the_cores_asked_for_and_its_pools_fit(
+    workers: int, threads: int
+) -> None:
+    """``--jobs 2`` starts Ray with 2 cores; a drafter and an aligner share each."""
+    assert local_cpus(workers, drafting=False, threads=threads) == workers
+    cpus = local_cpus(workers, drafting=True, threads=threads)
+    assert cpus == workers * threads
+    actors = plan_actors(cpus, 0, workers, True, threads, 0.0, shared=True)
+    assert (actors.drafters, actors.aligners) == (workers, workers)
+    assert actors.cpus == cpus
+    check_fits(actors, cpus, 0, 0.0)
+    aligning = plan_actors(workers, 0, workers, False, threads, 0.0, shared=True)
+    assert aligning == Actors(0, workers) and aligning.cpus == workers
 
 
 def _jobs(folder: Path) -> list[Job]:
