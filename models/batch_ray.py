@@ -220,7 +220,8 @@ def run_ray(
                 done(jobs)
     except Exception as exc:  # noqa: BLE001 - a lost node or actor: report what did not finish
         why = failure("ray", exc)
-    done([replace(job, error=why) for job in pending.values()])
+    if pending:
+        done([replace(job, error=why) for job in pending.values()])
 
 
 def _import_ray() -> Any:
